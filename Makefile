@@ -1,0 +1,25 @@
+# union-conformance: make conformance [TARGET=...] [FORMAT=tap] | make test
+SHELL := /bin/bash
+TARGET ?= reference
+FORMAT ?= text
+ARGS ?=
+CLI := harness/bin/union-conformance
+
+.PHONY: conformance test deps typecheck record
+
+deps:
+	@harness/bin/ensure-deps $(TARGET)
+
+conformance: deps
+	@$(CLI) --target '$(TARGET)' $(if $(filter tap,$(FORMAT)),--tap) $(ARGS)
+
+# Writes each case's actual transcript under results/runs/<target>/ for review (never into golden/).
+record: deps
+	@$(CLI) --target '$(TARGET)' --record 'results/runs/$(TARGET)' $(ARGS) || true
+
+typecheck: deps
+	@npx tsc --noEmit -p .
+
+test: deps
+	@npx tsc --noEmit -p .
+	@npx tap

@@ -1,0 +1,236 @@
+// koffi bindings to glibc for the calls Node's fs does not offer (or does not
+// offer with the kernel's exact flags), plus the Linux x86_64 constants they use.
+//
+// Every wrapper here returns the raw C result; `sys()` turns a failing result
+// into a SysError carrying errno, read right after the call.
+
+import koffi from 'koffi';
+import { errnoName } from './errno.ts';
+import { SysError } from './errors.ts';
+
+/** A C pointer as koffi 3 hands it out (null for NULL). */
+export type Ptr = bigint;
+
+const libc = koffi.load('libc.so.6');
+
+function fn<T>(decl: string): T {
+  return libc.func(decl) as unknown as T;
+}
+
+// ---- constants (Linux, x86_64 / asm-generic) ----
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+
+export const O_FLAGS = {
+  O_RDONLY: 0o0,
+  O_WRONLY: 0o1,
+  O_RDWR: 0o2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_TRUNC: 0o1000,
+  O_APPEND: 0o2000,
+  O_NONBLOCK: 0o4000,
+  O_DIRECTORY: 0o200000,
+  O_NOFOLLOW: 0o400000,
+} as const;
+export const O_NOATIME = 0o1000000;
+export const O_CLOEXEC = 0o2000000;
+
+export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2 } as const;
+
+export const RENAME_FLAGS = { RENAME_NOREPLACE: 1, RENAME_EXCHANGE: 2, RENAME_WHITEOUT: 4 } as const;
+export const XATTR_FLAGS = { XATTR_CREATE: 1, XATTR_REPLACE: 2 } as const;
+
+export const UTIME_NOW = (1 << 30) - 1;
+export const UTIME_OMIT = (1 << 30) - 2;
+
+export const S_IFMT = 0o170000;
+export const S_IFSOCK = 0o140000;
+export const S_IFLNK = 0o120000;
+export const S_IFREG = 0o100000;
+export const S_IFBLK = 0o060000;
+export const S_IFDIR = 0o040000;
+export const S_IFCHR = 0o020000;
+export const S_IFIFO = 0o010000;
+
+export const PROT_READ = 0x1;
+export const PROT_WRITE = 0x2;
+export const MAP_SHARED = 0x1;
+export const MS_SYNC = 0x4;
+
+const SYS_MKNODAT = 259;
+const SYS_RENAMEAT2 = 316;
+const SC_PAGESIZE = 30;
+
+// ---- raw functions ----
+
+type Path = string;
+type Buf = Buffer | null;
+
+export const raw = {
+  open: fn<(path: Path, flags: number, mode: number) => number>('int open(const char *path, int flags, uint32_t mode)'),
+  close: fn<(fd: number) => number>('int close(int fd)'),
+  read: fn<(fd: number, buf: Buffer, n: number) => number>('intptr_t read(int fd, void *buf, size_t n)'),
+  pread: fn<(fd: number, buf: Buffer, n: number, off: number) => number>(
+    'intptr_t pread64(int fd, void *buf, size_t n, int64_t off)',
+  ),
+  write: fn<(fd: number, buf: Buffer, n: number) => number>('intptr_t write(int fd, const void *buf, size_t n)'),
+  pwrite: fn<(fd: number, buf: Buffer, n: number, off: number) => number>(
+    'intptr_t pwrite64(int fd, const void *buf, size_t n, int64_t off)',
+  ),
+  lseek: fn<(fd: number, off: number, whence: number) => number | bigint>('int64_t lseek64(int fd, int64_t off, int whence)'),
+  access: fn<(path: Path, mode: number) => number>('int access(const char *path, int mode)'),
+  chmod: fn<(path: Path, mode: number) => number>('int chmod(const char *path, uint32_t mode)'),
+  fchmod: fn<(fd: number, mode: number) => number>('int fchmod(int fd, uint32_t mode)'),
+  chown: fn<(path: Path, uid: number, gid: number) => number>('int chown(const char *path, uint32_t uid, uint32_t gid)'),
+  lchown: fn<(path: Path, uid: number, gid: number) => number>('int lchown(const char *path, uint32_t uid, uint32_t gid)'),
+  fchown: fn<(fd: number, uid: number, gid: number) => number>('int fchown(int fd, uint32_t uid, uint32_t gid)'),
+  utimensat: fn<(dirfd: number, path: Path, times: Buffer, flags: number) => number>(
+    'int utimensat(int dirfd, const char *path, const void *times, int flags)',
+  ),
+  futimens: fn<(fd: number, times: Buffer) => number>('int futimens(int fd, const void *times)'),
+  truncate: fn<(path: Path, len: number) => number>('int truncate64(const char *path, int64_t len)'),
+  ftruncate: fn<(fd: number, len: number) => number>('int ftruncate64(int fd, int64_t len)'),
+  link: fn<(from: Path, to: Path) => number>('int link(const char *from, const char *to)'),
+  symlink: fn<(target: string, path: Path) => number>('int symlink(const char *target, const char *path)'),
+  readlink: fn<(path: Path, buf: Buffer, n: number) => number>('intptr_t readlink(const char *path, void *buf, size_t n)'),
+  rename: fn<(from: Path, to: Path) => number>('int rename(const char *from, const char *to)'),
+  unlink: fn<(path: Path) => number>('int unlink(const char *path)'),
+  mkdir: fn<(path: Path, mode: number) => number>('int mkdir(const char *path, uint32_t mode)'),
+  rmdir: fn<(path: Path) => number>('int rmdir(const char *path)'),
+  opendir: fn<(path: Path) => Ptr | null>('void *opendir(const char *path)'),
+  fdopendir: fn<(fd: number) => Ptr | null>('void *fdopendir(int fd)'),
+  readdir: fn<(dir: Ptr) => Ptr | null>('void *readdir64(void *dir)'),
+  telldir: fn<(dir: Ptr) => number | bigint>('long telldir(void *dir)'),
+  seekdir: fn<(dir: Ptr, pos: number | bigint) => void>('void seekdir(void *dir, long pos)'),
+  rewinddir: fn<(dir: Ptr) => void>('void rewinddir(void *dir)'),
+  closedir: fn<(dir: Ptr) => number>('int closedir(void *dir)'),
+  setxattr: fn<(path: Path, name: string, value: Buf, size: number, flags: number) => number>(
+    'int setxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
+  ),
+  lsetxattr: fn<(path: Path, name: string, value: Buf, size: number, flags: number) => number>(
+    'int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
+  ),
+  fsetxattr: fn<(fd: number, name: string, value: Buf, size: number, flags: number) => number>(
+    'int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)',
+  ),
+  getxattr: fn<(path: Path, name: string, value: Buf, size: number) => number>(
+    'intptr_t getxattr(const char *path, const char *name, void *value, size_t size)',
+  ),
+  lgetxattr: fn<(path: Path, name: string, value: Buf, size: number) => number>(
+    'intptr_t lgetxattr(const char *path, const char *name, void *value, size_t size)',
+  ),
+  fgetxattr: fn<(fd: number, name: string, value: Buf, size: number) => number>(
+    'intptr_t fgetxattr(int fd, const char *name, void *value, size_t size)',
+  ),
+  listxattr: fn<(path: Path, list: Buf, size: number) => number>('intptr_t listxattr(const char *path, void *list, size_t size)'),
+  llistxattr: fn<(path: Path, list: Buf, size: number) => number>('intptr_t llistxattr(const char *path, void *list, size_t size)'),
+  flistxattr: fn<(fd: number, list: Buf, size: number) => number>('intptr_t flistxattr(int fd, void *list, size_t size)'),
+  removexattr: fn<(path: Path, name: string) => number>('int removexattr(const char *path, const char *name)'),
+  lremovexattr: fn<(path: Path, name: string) => number>('int lremovexattr(const char *path, const char *name)'),
+  fremovexattr: fn<(fd: number, name: string) => number>('int fremovexattr(int fd, const char *name)'),
+  mmap: fn<(addr: null, len: number, prot: number, flags: number, fd: number, off: number) => Ptr | null>(
+    'void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)',
+  ),
+  msync: fn<(addr: Ptr, len: number, flags: number) => number>('int msync(void *addr, size_t len, int flags)'),
+  munmap: fn<(addr: Ptr, len: number) => number>('int munmap(void *addr, size_t len)'),
+  setresuid: fn<(r: number, e: number, s: number) => number>('int setresuid(uint32_t r, uint32_t e, uint32_t s)'),
+  setresgid: fn<(r: number, e: number, s: number) => number>('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
+  sysconf: fn<(name: number) => number>('long sysconf(int name)'),
+  // syscall(2) is variadic; every argument is passed as a long.
+  syscall6: fn<(nr: number, a: number, b: string, c: number, d: string | number | bigint, e: number) => number>(
+    'long syscall(long nr, long a, const char *b, long c, const char *d, long e)',
+  ),
+  syscall4: fn<(nr: number, a: number, b: string, c: number, d: bigint) => number>(
+    'long syscall(long nr, long a, const char *b, long c, uint64_t d)',
+  ),
+};
+
+// ---- errno-checked helpers ----
+
+/** Clears errno, runs a C call, and throws SysError(errno) when it returns < 0. */
+export function sys(call: string, f: () => number | bigint): number {
+  koffi.errno(0);
+  const r = f();
+  if (r < 0) throw new SysError(errnoName(koffi.errno()), call);
+  return Number(r);
+}
+
+/** Like sys() for calls that return a pointer and NULL on failure. */
+export function sysPtr(call: string, f: () => Ptr | null): Ptr {
+  koffi.errno(0);
+  const r = f();
+  if (r === null || r === 0n) throw new SysError(errnoName(koffi.errno() || 5), call);
+  return r;
+}
+
+/** errno after the last call, and a way to clear it (for readdir's end-vs-error test). */
+export function getErrno(): number {
+  return koffi.errno();
+}
+export function clearErrno(): void {
+  koffi.errno(0);
+}
+
+export function renameat2(from: string, to: string, flags: number): number {
+  return sys('renameat2', () => raw.syscall6(SYS_RENAMEAT2, AT_FDCWD, from, AT_FDCWD, to, flags));
+}
+
+/** glibc's makedev(). */
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
+
+export function devMajor(dev: bigint): number {
+  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+}
+
+export function devMinor(dev: bigint): number {
+  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+}
+
+export function mknod(path: string, mode: number, dev: bigint): number {
+  return sys('mknod', () => raw.syscall4(SYS_MKNODAT, AT_FDCWD, path, mode, dev));
+}
+
+const MAP_FAILED = (1n << 64n) - 1n;
+
+/** mmap(NULL, len, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0). */
+export function mmapShared(fd: number, len: number): Ptr {
+  koffi.errno(0);
+  const p = raw.mmap(null, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p === null || p === MAP_FAILED || p === -1n) throw new SysError(errnoName(koffi.errno() || 22), 'mmap');
+  return p;
+}
+
+let pageSizeCache = 0;
+export function pageSize(): number {
+  if (pageSizeCache === 0) pageSizeCache = raw.sysconf(SC_PAGESIZE) > 0 ? raw.sysconf(SC_PAGESIZE) : 4096;
+  return pageSizeCache;
+}
+
+/** A view of `len` bytes of unmanaged memory at `ptr`. */
+export function memory(ptr: Ptr, len: number): Uint8Array {
+  return new Uint8Array(koffi.view(ptr, len));
+}
+
+/** Reads `len` bytes at byte offset `off` of the struct at `ptr`. */
+export function peekBytes(ptr: Ptr, off: number, len: number): Buffer {
+  const arr = koffi.decode(ptr, off, 'uint8_t', len) as number[] | Uint8Array;
+  return Buffer.from(arr);
+}
+
+export function peekU64(ptr: Ptr, off: number): bigint {
+  return BigInt(koffi.decode(ptr, off, 'uint64_t') as number | bigint);
+}
+
+export function peekU16(ptr: Ptr, off: number): number {
+  return Number(koffi.decode(ptr, off, 'uint16_t') as number);
+}
+
+export function peekU8(ptr: Ptr, off: number): number {
+  return Number(koffi.decode(ptr, off, 'uint8_t') as number);
+}

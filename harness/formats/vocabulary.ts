@@ -1,0 +1,53 @@
+// The one vocabulary every on-disk format is read into, and its transcript lines.
+import type { NodeView, ScanEntry } from '../protocol.ts';
+import { contentText, octal, timeText, xattrText } from '../transcript/format.ts';
+
+export type UpperObject =
+  | { path: string; kind: 'whiteout' }
+  | { path: string; kind: 'fallthru' }
+  | { path: string; kind: 'object'; view: NodeView; opaque?: boolean; redirect?: string; metacopy?: boolean };
+
+/** Turns one layer's raw scan into the vocabulary. `lowers` lets a reader tell copied-up dirs from new ones. */
+export interface FormatReader {
+  name: string;
+  read(upper: ScanEntry[]): UpperObject[];
+}
+
+/**
+ * Upper-layer lines. A non-opaque, non-redirected upper directory that also
+ * exists as a directory in a lower layer is left out: it only mirrors the
+ * lower one so that its children have a parent (the spec creates these during
+ * lookup, overlayfs at copyup), and which of them exist is the format's
+ * business, not a semantic the spec defines. Its children are still listed.
+ */
+export function upperLines(objects: UpperObject[], lowerDirs: Set<string>): string[] {
+  const lines: string[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'object') { lines.push(`${o.path}: ${o.kind}`); continue; }
+    const s = o.view.stat;
+    if (s.kind === 'dir' && !o.opaque && o.redirect === undefined && lowerDirs.has(o.path)) continue;
+    const parts: string[] = [s.kind, octal(s.mode), `${s.uid}:${s.gid}`];
+    if (s.kind === 'dir') {
+      if (o.opaque) parts.push('opaque');
+      if (o.redirect !== undefined) parts.push(`redirect=${JSON.stringify(o.redirect)}`);
+    } else {
+      if (s.kind === 'chr' || s.kind === 'blk') parts.push(`rdev=${s.rdev}`);
+      if (s.kind === 'file') parts.push(`size=${s.size}`);
+      parts.push(`mtime=${timeText(s.mtime)}`);
+      if (o.metacopy) parts.push('metacopy');
+      if (o.view.target !== undefined) parts.push(`-> ${JSON.stringify(o.view.target)}`);
+      const content = contentText(o.view);
+      if (content && !o.metacopy) parts.push(content);
+    }
+    parts.push(...xattrText(o.view.xattrs));
+    lines.push(`${o.path}: ${parts.join(' ')}`);
+  }
+  return lines;
+}
+
+/** Paths that are directories in any lower layer. */
+export function lowerDirSet(lowers: ScanEntry[][]): Set<string> {
+  const out = new Set<string>();
+  for (const layer of lowers) for (const e of layer) if (e.stat.kind === 'dir') out.add(e.path);
+  return out;
+}

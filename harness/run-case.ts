@@ -1,0 +1,116 @@
+// Runs one case on one target and returns its transcript.
+import type { Case } from '../suite/dsl.ts';
+import { merge } from '../suite/fixture.ts';
+import type { Step } from '../suite/steps.ts';
+import type { Cred, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
+import { writeLayer, type Call } from './layer-writer.ts';
+import { lowerDirSet, upperLines } from './formats/vocabulary.ts';
+import type { Layout, Target } from './targets/target.ts';
+import { Aliases } from './transcript/format.ts';
+import { lowerLine } from './transcript/lower.ts';
+import { mergedLines } from './transcript/merged.ts';
+import { resultText, stepText, type Ids } from './transcript/steps.ts';
+import { render, type Transcript } from './transcript/transcript.ts';
+
+export interface Executor {
+  call(op: Op & { cred?: Cred }, timeoutMs: number): Promise<Response>;
+}
+
+export class CaseTimeout extends Error {}
+/** The harness itself could not do its part (write a layer, mount): not the target's answer. */
+export class CaseSetupError extends Error {}
+
+/** Every path a case's steps name, then the ones it asks to show; first appearance first. */
+export function touchedPaths(c: Case): string[] {
+  const paths: string[] = [];
+  const add = (p: unknown) => { if (typeof p === 'string' && !paths.includes(p)) paths.push(p); };
+  for (const s of c.steps) {
+    const op = s.op as Op & { path?: unknown; from?: unknown; to?: unknown };
+    add(op.op === 'symlink' ? op.path : op.path ?? undefined);
+    if (op.op === 'link' || op.op === 'rename' || op.op === 'renameat2') { add(op.from); add(op.to); }
+  }
+  for (const p of c.show ?? []) add(p);
+  return paths;
+}
+
+export interface CaseRun {
+  transcript: string;
+  /** Wall time of the case in ms. */
+  ms: number;
+  /** Steps issued (checked operations). */
+  ops: number;
+}
+
+export async function runCase(c: Case, target: Target, exec: Executor, caseDir: string, timeoutMs: number): Promise<CaseRun> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const call = async (op: Op & { cred?: Cred }): Promise<Response> => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new CaseTimeout(`case ran past ${timeoutMs} ms`);
+    return exec.call(op, left);
+  };
+  const must = async (op: Op): Promise<Value> => {
+    const r = await call(op);
+    if (!r.ok) throw new CaseSetupError(`${op.op} ${'path' in op ? op.path : ''}: ${'errno' in r ? r.errno : r.refused}`);
+    return r.value;
+  };
+  const scan = async (path: string) => (await must({ op: 'scan', path })) as ScanEntry[];
+
+  const l = target.layout(caseDir, c.layers.lowers.length);
+  await prepare(c, target, l, call, must);
+  const lowersBefore = await Promise.all(l.lowers.map(async (p) => (await scan(p))));
+
+  await target.mount(l);
+  let mounted = true;
+  try {
+    const ids: Ids = { ino: new Aliases('ino'), pos: new Aliases('pos') };
+    const paths = touchedPaths(c);
+    await must({ op: 'root', path: l.mnt });
+    const before = (await must({ op: 'snapshot', paths })) as SnapshotItem[];
+    for (const item of before) if (item.view) ids.ino.of(item.view.stat.ino);
+
+    const steps: string[] = [];
+    for (const s of c.steps) {
+      const op = resolvePositions(s, ids);
+      const r = await call(s.cred ? { ...op, cred: s.cred } : op);
+      steps.push(`${stepText(s)} = ${resultText(s.op, r, ids)}`);
+    }
+    await must({ op: 'reset' });
+    const after = (await must({ op: 'snapshot', paths })) as SnapshotItem[];
+    const t: Transcript = { id: c.id, steps, merged: mergedLines(before, after, ids) };
+
+    await target.unmount(l);
+    mounted = false;
+    if (!target.oracle && l.upper) {
+      const objects = target.reader!.read((await scan(l.upper)));
+      t.upper = upperLines(objects, lowerDirSet(lowersBefore));
+      t.lower = await Promise.all(l.lowers.map(async (p, i) => lowerLine(i, lowersBefore[i]!, (await scan(p)))));
+    }
+    return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
+  } finally {
+    if (mounted) await target.unmount(l).catch(() => target.abort(l));
+  }
+}
+
+/** A seekdir step names the position by its telldir alias number; send the raw value. */
+function resolvePositions(s: Step, ids: Ids): Op {
+  if (s.op.op !== 'seekdir') return s.op;
+  const raw = ids.pos.raw(s.op.pos);
+  return { ...s.op, pos: raw === undefined ? -1 : Number(raw) };
+}
+
+async function prepare(c: Case, target: Target, l: Layout, call: Call, must: (op: Op) => Promise<Value>): Promise<void> {
+  await must({ op: 'root', path: l.caseDir });
+  const dirs = target.oracle ? ['mnt'] : ['mnt', 'upper', 'work', ...l.lowers.map((_, i) => `lower${i}`)];
+  for (const d of dirs) await must({ op: 'mkdir', path: d, mode: 0o755 });
+  try {
+    if (target.oracle) {
+      await writeLayer(call, l.mnt, merge(c.layers));
+      return;
+    }
+    for (const [i, tree] of c.layers.lowers.entries()) await writeLayer(call, l.lowers[i]!, tree, target.writer);
+    await writeLayer(call, l.upper!, c.layers.upper ?? {}, target.writer);
+  } catch (e) {
+    throw new CaseSetupError((e as Error).message);
+  }
+}

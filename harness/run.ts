@@ -1,0 +1,130 @@
+// Runs a list of cases on one target: one executor, a fresh layer set and mount per case.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { localHost } from './host.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Case } from '../suite/dsl.ts';
+import { problems } from '../suite/dsl.ts';
+import { judge, verdictText, type Judged } from './classify.ts';
+import { loadExpected } from './golden.ts';
+import { CaseSetupError, CaseTimeout, runCase, type Executor } from './run-case.ts';
+import type { Target } from './targets/target.ts';
+import { Cleanup, mountsUnder } from './cleanup.ts';
+import { ExecutorClient } from './executor-client.ts';
+
+export interface CaseResult extends Judged {
+  id: string;
+  transcript?: string;
+  ms: number;
+  ops: number;
+  /** Why the harness could not run the case, when it could not. */
+  error?: string;
+}
+
+export interface RunOptions {
+  goldenDir: string;
+  caseTimeoutMs: number;
+  onResult?: (r: CaseResult, done: number, total: number) => void;
+  onStart?: (id: string, done: number, total: number) => void;
+}
+
+/** A run's scratch directory carries the pid, so a later run can tell an abandoned one. */
+export const SCRATCH_PREFIX = 'union-conformance-';
+
+export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
+  await sweepAbandoned();
+  const workspace = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
+  chmodSync(workspace, 0o755); // cases run some steps as other users, who must reach the mount
+  const cleanup = new Cleanup();
+  cleanup.add(() => removeUnmounted(workspace));
+  let exec = await cleanup.executor(() => ExecutorClient.spawnLocal(workspace));
+  const results: CaseResult[] = [];
+  try {
+    for (const [i, c] of cases.entries()) {
+      opts.onStart?.(c.id ?? `#${i}`, i, cases.length);
+      const r = await oneCase(c, i);
+      results.push(r);
+      opts.onResult?.(r, i + 1, cases.length);
+    }
+  } finally {
+    await cleanup.run();
+  }
+  return results;
+
+  async function oneCase(c: Case, i: number): Promise<CaseResult> {
+    const id = typeof c.id === 'string' ? c.id : `#${i}`;
+    const bad = problems(c);
+    if (bad.length) return { id, verdict: { class: 'fail', why: 'broken-case' }, error: bad.join('; '), ms: 0, ops: 0 };
+    const caseDir = join(workspace, String(i).padStart(4, '0'));
+    const mountCleanup = cleanup.add(() => target.abort(target.layout(caseDir, c.layers.lowers.length)));
+    const started = Date.now();
+    try {
+      await mustOk(exec, { op: 'root', path: workspace });
+      await mustOk(exec, { op: 'mkdir', path: caseDir.slice(workspace.length + 1), mode: 0o755 });
+      const run = await runCase(c, target, exec, caseDir, opts.caseTimeoutMs);
+      const judged = judge(id, run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
+      return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
+    } catch (e) {
+      const ms = Date.now() - started;
+      const timedOut = e instanceof CaseTimeout || (e instanceof Error && e.name === 'ExecutorTimeout');
+      if (timedOut || (e instanceof Error && e.name === 'ExecutorGone')) {
+        await exec.kill();
+        await target.abort(target.layout(caseDir, c.layers.lowers.length));
+        exec = await cleanup.executor(() => ExecutorClient.spawnLocal(workspace));
+      }
+      const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
+      return { id, verdict: { class: 'fail', why }, error: (e as Error).message, ms, ops: 0 };
+    } finally {
+      cleanup.remove(mountCleanup);
+      try {
+        removeUnmounted(caseDir);
+      } catch (e) {
+        process.stderr.write(`${id}: ${(e as Error).message}\n`);
+      }
+    }
+  }
+}
+
+/** Scratch dirs of runs whose process is gone: detach their mounts, then remove them. */
+async function sweepAbandoned(): Promise<void> {
+  for (const name of readdirSync(tmpdir())) {
+    const m = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = join(tmpdir(), name);
+    for (const mnt of mountsUnder(dir).reverse()) await localHost.run(['umount', '-l', mnt]);
+    try {
+      removeUnmounted(dir);
+    } catch (e) {
+      process.stderr.write(`abandoned run ${dir}: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Never removes through a mount: a still-mounted union would take the removal into its upper layer. */
+function removeUnmounted(dir: string): void {
+  const mounts = mountsUnder(dir);
+  if (mounts.length) throw new Error(`not removing ${dir}: still mounted at ${mounts.join(', ')}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function mustOk(exec: Executor, op: Parameters<Executor['call']>[0]): Promise<void> {
+  const r = await exec.call(op, 10_000);
+  if (!r.ok) throw new CaseSetupError(`${op.op}: ${'errno' in r ? r.errno : r.refused}`);
+}
+
+export const summaryCounts = (results: CaseResult[]) => {
+  const counts: Record<string, number> = { pass: 0, deviation: 0, fail: 0, skip: 0 };
+  for (const r of results) counts[r.verdict.class] = (counts[r.verdict.class] ?? 0) + 1;
+  return counts;
+};
+
+export { verdictText };

@@ -1,0 +1,21 @@
+// TARGET string -> adapter.
+import { overlayfsTarget } from './overlayfs.ts';
+import { plainTarget } from './plain.ts';
+import { parseTarget, TargetError, type Target } from './target.ts';
+
+const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
+  plain: (spec, options) => {
+    if (options.length) throw new TargetError(`plain takes no options (got ${options.join(',')})`);
+    return plainTarget(spec);
+  },
+  overlayfs: overlayfsTarget,
+};
+
+export const targetNames = () => Object.keys(TARGETS);
+
+export function makeTarget(spec: string): Target {
+  const { name, options } = parseTarget(spec);
+  const make = TARGETS[name];
+  if (!make) throw new TargetError(`unknown target '${spec}': known targets are ${targetNames().join(', ')}`);
+  return make(spec, options);
+}

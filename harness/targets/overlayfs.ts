@@ -1,0 +1,38 @@
+// Kernel overlayfs, with mount options from the TARGET string.
+import { readFileSync } from 'node:fs';
+import { localHost, must } from '../host.ts';
+import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
+import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
+
+/** Options a user may add after `overlayfs:`; the layer options are the harness's. */
+const ALLOWED = /^(redirect_dir=(on|off|follow|nofollow)|index=(on|off)|xino=(on|off|auto)|metacopy=(on|off)|nfs_export=(on|off)|userxattr|volatile|uuid=(null|off|on|auto))$/;
+
+export function overlayfsTarget(name: string, options: string[]): Target {
+  for (const o of options) if (!ALLOWED.test(o)) throw new TargetError(`overlayfs: unknown or unsupported option '${o}' (allowed: redirect_dir, index, xino, metacopy, nfs_export, userxattr, volatile, uuid)`);
+  const prefix = options.includes('userxattr') ? 'user.overlay.' : 'trusted.overlay.';
+  const host = localHost;
+  return {
+    name,
+    oracle: false,
+    host,
+    reader: overlayReader(prefix),
+    writer: overlayWriter(prefix),
+    async check() {
+      if (process.getuid?.() !== 0) return 'overlayfs needs root to mount (run as root)';
+      const fss = readFileSync('/proc/filesystems', 'utf8');
+      if (!/\toverlay$/m.test(fss)) return "this kernel has no overlay filesystem (no 'overlay' in /proc/filesystems; try modprobe overlay)";
+      return null;
+    },
+    layout: standardLayout,
+    async mount(l: Layout) {
+      const opts = [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, ...options].join(',');
+      await must(host, ['mount', '-t', 'overlay', 'overlay', '-o', opts, l.mnt]);
+    },
+    async unmount(l: Layout) {
+      await must(host, ['umount', l.mnt]);
+    },
+    async abort(l: Layout) {
+      await host.run(['umount', '-l', l.mnt]);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// A target: a union filesystem (or the plain-directory oracle) the suite drives.
+import type { Host } from '../host.ts';
+import type { FormatReader } from '../formats/vocabulary.ts';
+import type { FormatWriter } from '../layer-writer.ts';
+
+/** Where one case's layers and mount live. */
+export interface Layout {
+  caseDir: string;
+  mnt: string;
+  lowers: string[];
+  upper?: string;
+  work?: string;
+}
+
+export interface Target {
+  /** The TARGET string as given, e.g. overlayfs:redirect_dir=on */
+  name: string;
+  /** True for the plain directory: no layers, the POSIX oracle. */
+  oracle: boolean;
+  host: Host;
+  reader?: FormatReader;
+  writer?: FormatWriter;
+  /** Null when the target can run here, else what is missing, said plainly. */
+  check(): Promise<string | null>;
+  layout(caseDir: string, lowerCount: number): Layout;
+  mount(l: Layout): Promise<void>;
+  unmount(l: Layout): Promise<void>;
+  /** Frees a hung mount (FUSE: abort the connection) and detaches it. */
+  abort(l: Layout): Promise<void>;
+}
+
+export class TargetError extends Error {}
+
+/** Splits `name:opt=v,opt2` into the name and its options. */
+export function parseTarget(spec: string): { name: string; options: string[] } {
+  const i = spec.indexOf(':');
+  if (i < 0) return { name: spec, options: [] };
+  return { name: spec.slice(0, i), options: spec.slice(i + 1).split(',').filter(Boolean) };
+}
+
+export function standardLayout(caseDir: string, lowerCount: number): Layout {
+  return {
+    caseDir,
+    mnt: `${caseDir}/mnt`,
+    lowers: Array.from({ length: lowerCount }, (_, i) => `${caseDir}/lower${i}`),
+    upper: `${caseDir}/upper`,
+    work: `${caseDir}/work`,
+  };
+}

@@ -1,0 +1,22 @@
+// What a mount is made of, after option parsing and before validation.
+export interface Config {
+  /** Lower layer directories, topmost first (leftmost in lowerdir=). */
+  lowerdirs: string[];
+  upperdir: string | null;
+  workdir: string | null;
+  mountpoint: string;
+  /** First field of /proc/mounts. */
+  source: string;
+  /** user.overlay.* instead of trusted.overlay.* for whiteout/opaque metadata. */
+  userxattr: boolean;
+  /** MS_* flags for mount(2). */
+  mountFlags: number;
+  foreground: boolean;
+  debug: boolean;
+  /** Internal: FIFO the daemonizing wrapper waits on. */
+  readyFifo: string | null;
+  /** Internal: where a daemon's stdout/stderr go once detached (default /dev/null). */
+  logFile: string | null;
+}
+
+export class UsageError extends Error {}

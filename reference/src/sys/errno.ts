@@ -1,0 +1,53 @@
+// Errors travel through the server as errno numbers. FsError carries one;
+// errnoOf() turns whatever was thrown (Node SystemError, FsError) into one.
+import { constants } from 'node:os';
+
+export const E = constants.errno as Readonly<Record<string, number>> & {
+  readonly ENOENT: number; readonly EEXIST: number; readonly ENOTDIR: number; readonly EISDIR: number;
+  readonly EINVAL: number; readonly EIO: number; readonly EPERM: number; readonly EACCES: number;
+  readonly EXDEV: number; readonly ENOTEMPTY: number; readonly ENOSYS: number; readonly ENODATA: number;
+  readonly ERANGE: number; readonly EOPNOTSUPP: number; readonly EROFS: number; readonly ENAMETOOLONG: number;
+  readonly EBADF: number; readonly ESTALE: number; readonly ENOSPC: number; readonly ELOOP: number;
+  readonly EBUSY: number; readonly ENOTSUP: number; readonly EMLINK: number;
+};
+
+const NAMES = new Map<number, string>();
+for (const [name, num] of Object.entries(constants.errno)) if (!NAMES.has(num)) NAMES.set(num, name);
+
+export function errnoName(n: number): string {
+  return NAMES.get(Math.abs(n)) ?? `E${Math.abs(n)}`;
+}
+
+export class FsError extends Error {
+  readonly errno: number;
+  readonly code: string;
+  constructor(errno: number, what = '') {
+    super(what ? `${errnoName(errno)}: ${what}` : errnoName(errno));
+    this.errno = errno;
+    this.code = errnoName(errno);
+  }
+}
+
+/** Positive errno for anything thrown by fs, koffi wrappers or our own code. */
+export function errnoOf(err: unknown): number {
+  if (err instanceof FsError) return err.errno;
+  if (typeof err === 'object' && err !== null) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      const n = (constants.errno as Record<string, number>)[code];
+      if (typeof n === 'number') return n;
+    }
+    const num = (err as { errno?: unknown }).errno;
+    if (typeof num === 'number' && num !== 0) return Math.abs(num);
+  }
+  return E.EIO;
+}
+
+export function fail(errno: number, what = ''): never {
+  throw new FsError(errno, what);
+}
+
+/** True when err is the given errno. */
+export function isErrno(err: unknown, errno: number): boolean {
+  return errnoOf(err) === errno;
+}

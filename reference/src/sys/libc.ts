@@ -1,0 +1,144 @@
+// The few libc calls Node's fs does not offer, through koffi. Every wrapper
+// throws FsError(errno) on failure, so callers handle one error type.
+import koffi from 'koffi';
+import { FsError } from './errno.ts';
+
+const libc = koffi.load('libc.so.6');
+
+const c = {
+  mount: libc.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data)'),
+  umount2: libc.func('int umount2(const char *target, int flags)'),
+  mknod: libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
+  renameat2: libc.func('int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)'),
+  lsetxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
+  lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, void *value, size_t size)'),
+  llistxattr: libc.func('long llistxattr(const char *path, void *list, size_t size)'),
+  lremovexattr: libc.func('int lremovexattr(const char *path, const char *name)'),
+  fsetxattr: libc.func('int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)'),
+  utimensat: libc.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
+  futimens: libc.func('int futimens(int fd, const void *times)'),
+  getdents64: libc.func('long getdents64(int fd, void *buf, size_t count)'),
+  copy_file_range: libc.func('long copy_file_range(int fdin, void *offin, int fdout, void *offout, size_t len, unsigned int flags)'),
+  fallocate: libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)'),
+  dup2: libc.func('int dup2(int oldfd, int newfd)'),
+  setsid: libc.func('int setsid(void)'),
+};
+
+function check(ret: number | bigint, what: string): number {
+  const r = Number(ret);
+  if (r < 0) throw new FsError(koffi.errno(), what);
+  return r;
+}
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const RENAME_NOREPLACE = 1;
+export const RENAME_EXCHANGE = 2;
+export const RENAME_WHITEOUT = 4;
+export const UTIME_NOW = (1 << 30) - 1;
+export const UTIME_OMIT = (1 << 30) - 2;
+export const XATTR_CREATE = 1;
+export const XATTR_REPLACE = 2;
+export const MNT_DETACH = 2;
+export const MS_RDONLY = 1;
+export const MS_NOSUID = 2;
+export const MS_NODEV = 4;
+export const MS_NOEXEC = 8;
+export const MS_SYNCHRONOUS = 16;
+export const MS_DIRSYNC = 128;
+export const MS_NOATIME = 1024;
+export const MS_NODIRATIME = 2048;
+export const MS_SILENT = 32768;
+export const MS_RELATIME = 1 << 21;
+export const MS_STRICTATIME = 1 << 24;
+
+export function mount(src: string, target: string, fstype: string, flags: number, data: string): void {
+  check(c.mount(src, target, fstype, flags, data), `mount ${target}`);
+}
+export function umount2(target: string, flags: number): void {
+  check(c.umount2(target, flags), `umount ${target}`);
+}
+export function mknod(path: string, mode: number, dev: bigint | number): void {
+  check(c.mknod(path, mode, BigInt(dev)), `mknod ${path}`);
+}
+export function renameat2(oldPath: string, newPath: string, flags: number): void {
+  check(c.renameat2(AT_FDCWD, oldPath, AT_FDCWD, newPath, flags), `rename ${oldPath}`);
+}
+export function lsetxattr(path: string, name: string, value: Buffer, flags: number): void {
+  check(c.lsetxattr(path, name, value, value.length, flags), `setxattr ${name}`);
+}
+/** Returns the value, or null when the attribute is absent (ENODATA). */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  for (let size = 256; ; size *= 4) {
+    const buf = Buffer.allocUnsafe(size);
+    const r = Number(c.lgetxattr(path, name, buf, size));
+    if (r >= 0) return buf.subarray(0, r);
+    const errno = koffi.errno();
+    if (errno === ENODATA) return null;
+    if (errno !== ERANGE || size > 1 << 20) throw new FsError(errno, `getxattr ${name}`);
+  }
+}
+/** Size query and fixed-size read as the kernel asks for them (size 0 = length only). */
+export function lgetxattrRaw(path: string, name: string, size: number): Buffer | number {
+  if (size === 0) return check(c.lgetxattr(path, name, null, 0), `getxattr ${name}`);
+  const buf = Buffer.allocUnsafe(size);
+  const r = check(c.lgetxattr(path, name, buf, size), `getxattr ${name}`);
+  return buf.subarray(0, r);
+}
+export function llistxattr(path: string): string[] {
+  for (let size = 1024; ; size *= 4) {
+    const buf = Buffer.allocUnsafe(size);
+    const r = Number(c.llistxattr(path, buf, size));
+    if (r >= 0) return buf.subarray(0, r).toString('latin1').split('\0').filter((s) => s.length > 0)
+      .map((s) => Buffer.from(s, 'latin1').toString('utf8'));
+    const errno = koffi.errno();
+    if (errno === ENOTSUP_ || errno === EOPNOTSUPP_) return [];
+    if (errno !== ERANGE || size > 1 << 22) throw new FsError(errno, 'listxattr');
+  }
+}
+export function lremovexattr(path: string, name: string): void {
+  check(c.lremovexattr(path, name), `removexattr ${name}`);
+}
+
+function timesBuffer(atimeSec: bigint, atimeNsec: number, mtimeSec: bigint, mtimeNsec: number): Buffer {
+  const b = Buffer.alloc(32);
+  b.writeBigInt64LE(atimeSec, 0);
+  b.writeBigInt64LE(BigInt(atimeNsec), 8);
+  b.writeBigInt64LE(mtimeSec, 16);
+  b.writeBigInt64LE(BigInt(mtimeNsec), 24);
+  return b;
+}
+export interface TimeSpec { sec: bigint; nsec: number }
+export const NOW: TimeSpec = { sec: 0n, nsec: UTIME_NOW };
+export const OMIT: TimeSpec = { sec: 0n, nsec: UTIME_OMIT };
+export function tsFromNs(ns: bigint): TimeSpec {
+  return { sec: ns / 1_000_000_000n, nsec: Number(ns % 1_000_000_000n) };
+}
+/** utimensat(AT_FDCWD, path, [atime, mtime], AT_SYMLINK_NOFOLLOW). */
+export function lutimens(path: string, atime: TimeSpec, mtime: TimeSpec): void {
+  check(c.utimensat(AT_FDCWD, path, timesBuffer(atime.sec, atime.nsec, mtime.sec, mtime.nsec), AT_SYMLINK_NOFOLLOW), `utimensat ${path}`);
+}
+export function futimens(fd: number, atime: TimeSpec, mtime: TimeSpec): void {
+  check(c.futimens(fd, timesBuffer(atime.sec, atime.nsec, mtime.sec, mtime.nsec)), 'futimens');
+}
+export function getdents64(fd: number, buf: Buffer): number {
+  return check(c.getdents64(fd, buf, buf.length), 'getdents64');
+}
+/** Copies up to len bytes in the kernel; returns bytes copied (0 at EOF). */
+export function copyFileRange(fdIn: number, fdOut: number, len: number): number {
+  return check(c.copy_file_range(fdIn, null, fdOut, null, len, 0), 'copy_file_range');
+}
+export function fallocate(fd: number, mode: number, offset: number, len: number): void {
+  check(c.fallocate(fd, mode, offset, len), 'fallocate');
+}
+export function dup2(oldfd: number, newfd: number): void {
+  check(c.dup2(oldfd, newfd), 'dup2');
+}
+export function setsid(): void {
+  c.setsid();
+}
+
+const ENODATA = 61;
+const ERANGE = 34;
+const ENOTSUP_ = 95;
+const EOPNOTSUPP_ = 95;

@@ -1,0 +1,37 @@
+// readdir() of merged directories: each name once, top layer first, whiteouts and format objects hidden.
+// These cases check what a listing shows. The spec's directory copyup (fallthrus
+// written on the first readdir) is checked once, by what-happens/readdir-shareddir;
+// here the listing is an observation and the golden upper layer is not expected to change.
+import type { Case } from '../dsl.ts';
+import { kase } from '../case.ts';
+import { chr, dir, fifo, file, opaque, symlink, whiteout } from '../fixture.ts';
+import * as s from '../steps.ts';
+
+const spec = 'Directory copyup' as const;
+const r = (name: string, claim: string, layers: Case['layers'], extra: Partial<Case> = {}) =>
+  kase('readdir', name, { spec, claim, layers, steps: [s.listdir('d')], ...extra });
+
+export const readdirCases: Case[] = [
+  r('duplicates', 'a name in both layers is listed once, as the top layer has it',
+    { lowers: [{ d: dir({ a: file('lower a\n'), b: file() }) }], upper: { d: dir({ a: file('upper a\n'), c: file() }) } },
+    { show: ['d/a'] }),
+  r('duplicates-three-layers', 'a name in three layers is listed once; the topmost copy is the one seen',
+    { lowers: [{ d: dir({ a: file('l0\n'), x: file() }) }, { d: dir({ a: file('l1\n'), y: file() }) }], upper: { d: dir({ a: file('up\n'), z: file() }) } },
+    { show: ['d/a'] }),
+  r('whiteouts', 'whited-out names are not listed and whiteouts themselves never show',
+    { lowers: [{ d: dir({ a: file(), b: file(), c: file() }) }], upper: { d: dir({ b: whiteout() }) } },
+    { show: ['d/b'] }),
+  r('opaque', 'an opaque top directory hides every lower entry',
+    { lowers: [{ d: dir({ a: file(), b: file() }) }], upper: { d: opaque({ c: file() }) } },
+    { show: ['d/a'] }),
+  r('dir-over-file', 'a top directory covering a lower file of the same name hides it completely',
+    { lowers: [{ d: file('lower file\n') }], upper: { d: opaque({ c: file() }) } }),
+  r('d-type', 'every object kind is listed with its d_type, lower and upper alike',
+    { lowers: [{ d: dir({ f: file(), sub: dir(), l: symlink('f'), p: fifo(), c: chr(1, 3) }) }], upper: { d: dir({ uf: file(), usub: dir() }) } }),
+  r('after-unlink', 'names unlinked through the union vanish from the listing at once',
+    { lowers: [{ d: dir({ a: file(), b: file() }) }] },
+    { steps: [s.unlink('d/a'), s.listdir('d')] }),
+  r('lower-only', 'a directory only in a lower layer lists its entries, with d_ino equal to what stat() reports',
+    { lowers: [{ d: dir({ a: file(), b: file() }) }] },
+    { steps: [s.listdir('d'), s.stat('d/a'), s.stat('d/b')] }),
+];

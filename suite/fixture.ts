@@ -1,0 +1,96 @@
+// Layer fixtures: the trees a case starts from, one per layer.
+
+export interface Meta {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** user.* xattrs, name -> text value */
+  xattrs?: Record<string, string>;
+}
+
+export type FixtureNode =
+  | { kind: 'file'; data: string | { size: number }; meta: Meta }
+  | { kind: 'dir'; children: Tree; meta: Meta; opaque?: boolean }
+  | { kind: 'symlink'; target: string; meta: Meta }
+  | { kind: 'hardlink'; to: string }
+  | { kind: 'fifo'; meta: Meta }
+  | { kind: 'chr'; major: number; minor: number; meta: Meta }
+  | { kind: 'whiteout' };
+
+export type Tree = { [name: string]: FixtureNode };
+
+/** lowers[0] is the topmost lower layer (the overlayfs lowerdir order). */
+export interface Layers {
+  lowers: Tree[];
+  upper?: Tree;
+}
+
+/** Every fixture object gets this mtime and atime, so "unchanged" is visible as this value. */
+export const FIXTURE_TIME = { sec: 1234567890, nsec: 500000000 };
+
+export const file = (data = 'hello\n', meta: Meta = {}): FixtureNode => ({ kind: 'file', data, meta });
+export const empty = (meta: Meta = {}): FixtureNode => ({ kind: 'file', data: '', meta });
+/** A file of `size` bytes of a deterministic pattern. */
+export const big = (size: number, meta: Meta = {}): FixtureNode => ({ kind: 'file', data: { size }, meta });
+export const dir = (children: Tree = {}, meta: Meta = {}): FixtureNode => ({ kind: 'dir', children, meta });
+/** An upper-layer directory that hides what lower layers have at its path. */
+export const opaque = (children: Tree = {}, meta: Meta = {}): FixtureNode => ({ kind: 'dir', children, meta, opaque: true });
+export const symlink = (target: string, meta: Meta = {}): FixtureNode => ({ kind: 'symlink', target, meta });
+/** Another name, in the same layer, for the file at `to` (a path from the layer root). */
+export const hardlink = (to: string): FixtureNode => ({ kind: 'hardlink', to });
+export const fifo = (meta: Meta = {}): FixtureNode => ({ kind: 'fifo', meta });
+export const chr = (major: number, minor: number, meta: Meta = {}): FixtureNode => ({ kind: 'chr', major, minor, meta });
+/** An upper-layer entry that hides the lower layers' object of the same name. */
+export const whiteout = (): FixtureNode => ({ kind: 'whiteout' });
+
+/** The byte pattern of big(size): printable and position-dependent, so misplaced blocks show. */
+export function bigData(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = 0x41 + ((i * 7 + (i >> 12)) % 26);
+  return b;
+}
+
+/** Walk a tree depth-first, parents before children; paths are relative to the layer root. */
+export function* walk(tree: Tree, prefix = ''): Generator<[string, FixtureNode]> {
+  for (const name of Object.keys(tree).sort()) {
+    const node = tree[name]!;
+    const path = prefix ? `${prefix}/${name}` : name;
+    yield [path, node];
+    if (node.kind === 'dir') yield* walk(node.children, path);
+  }
+}
+
+/**
+ * The merged view the union of `layers` should show before any step runs: the
+ * tree a plain directory starts from when it stands in for a union (the oracle).
+ */
+export function merge(layers: Layers): Tree {
+  const stack = [...(layers.upper ? [layers.upper] : []), ...layers.lowers];
+  return mergeTrees(stack);
+}
+
+function mergeTrees(stack: Tree[]): Tree {
+  const out: Tree = {};
+  const hidden = new Set<string>();
+  for (const tree of stack) {
+    for (const [name, node] of Object.entries(tree)) {
+      if (hidden.has(name) || name in out) continue;
+      if (node.kind === 'whiteout') { hidden.add(name); continue; }
+      if (node.kind !== 'dir') { out[name] = node; hidden.add(name); continue; }
+      const below: Tree[] = [];
+      if (!node.opaque) {
+        const idx = stack.indexOf(tree);
+        for (const lower of stack.slice(idx + 1)) {
+          const n = lower[name];
+          if (!n) continue;
+          if (n.kind !== 'dir') break;
+          below.push(n.children);
+          if (n.opaque) break;
+        }
+      }
+      out[name] = { kind: 'dir', meta: node.meta, children: mergeTrees([node.children, ...below]) };
+      hidden.add(name);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+// Every case of the suite, in a stable order.
+import type { Case } from './dsl.ts';
+import { copyupCases } from './cases/copyup.ts';
+import { linkCases } from './cases/link.ts';
+import { noCopyupCases } from './cases/no-copyup.ts';
+import { permissionCases } from './cases/permissions.ts';
+import { readdirCases } from './cases/readdir.ts';
+import { removeCases } from './cases/remove.ts';
+import { renameCases } from './cases/rename.ts';
+import { roFdCases } from './cases/ro-fd.ts';
+import { whatHappensCases } from './cases/what-happens.ts';
+
+export function allCases(): Case[] {
+  return [
+    ...whatHappensCases,
+    ...copyupCases,
+    ...noCopyupCases,
+    ...roFdCases,
+    ...renameCases,
+    ...removeCases,
+    ...readdirCases,
+    ...linkCases,
+    ...permissionCases,
+  ];
+}

@@ -1,0 +1,28 @@
+// Deviation tags: documented ways a union filesystem may differ from the 2010
+// spec. A case lists the tags it accepts; a transcript that matches the
+// alternative golden of an accepted tag is reported as `deviation:<tag>`.
+// The numbers refer to "Where the 2010 union-mounts spec differs" in
+// shared/notes/semantics.md.
+
+export const TAGS = {
+  'fresh-fd-after-copyup':
+    'an fd opened O_RDONLY before a copyup reads the new upper data (overlayfs >= 4.19 reopens it; semantics #1)',
+  'ro-fd-metadata-succeeds':
+    'fchmod/fchown/futimens/fsetxattr on an O_RDONLY fd succeed and copy up, as POSIX says (semantics #2)',
+  'in-memory-readdir':
+    'readdir merges layers in memory per open; no fallthrus are written and the dir is not marked opaque (semantics #5, #6)',
+  'redirect-dir':
+    'rename of a lower directory succeeds by a redirect instead of EXDEV (overlayfs redirect_dir=on; semantics #8)',
+  'index-keeps-links':
+    'copyup of a multiply-linked lower file keeps the other names linked, so their link count is right (overlayfs index=on; semantics #9)',
+  'merged-dir-nlink':
+    'a merged directory reports a link count that differs from the count of its visible subdirectories + 2 (spec: "Link count on directories will be wrong")',
+  'opaque-new-dirs':
+    'every new directory is marked opaque, also where nothing lies below it (overlayfs with redirect_dir=on); nothing visible changes',
+  posix:
+    'a plain POSIX directory behaves differently here: the union semantics the spec documents differ by design',
+} as const;
+
+export type Tag = keyof typeof TAGS;
+
+export const isTag = (s: string): s is Tag => Object.hasOwn(TAGS, s);
