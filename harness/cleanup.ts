@@ -29,6 +29,7 @@ function hookSignals(): void {
 
 export class Cleanup {
   private readonly undos: Undo[] = [];
+  private closed = false;
 
   constructor() {
     hookSignals();
@@ -48,6 +49,7 @@ export class Cleanup {
 
   /** Starts a process-backed helper and makes sure it is killed at the end. */
   async executor<T extends Killable>(start: () => T | Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the run is being cleaned up: no new processes');
     const it = await start();
     const undo = this.add(() => it.kill());
     const kill = it.kill.bind(it);
@@ -59,6 +61,7 @@ export class Cleanup {
   }
 
   async run(): Promise<void> {
+    this.closed = true;
     while (this.undos.length) {
       const undo = this.undos.pop()!;
       try {

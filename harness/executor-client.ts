@@ -159,7 +159,7 @@ export class ExecutorClient {
   call(op: ExecutorCall, timeoutMs: number): Promise<Response> {
     if (this.goneError !== null) return Promise.reject(this.goneError);
     const id = this.nextId++;
-    const line = JSON.stringify({ id, ...op }) + '\n';
+    const line = JSON.stringify(Object.assign({ id }, op, { id })) + '\n';
     return new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -34,6 +34,7 @@ interface Session {
 
 function workspace(tt: Teardown): string {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-test-'));
+  fs.chmodSync(ws, 0o755); // mkdtemp makes it 0700: other uids could not even reach the root
   tt.teardown(() => fs.rmSync(ws, { recursive: true, force: true }));
   return ws;
 }
@@ -41,7 +42,7 @@ function workspace(tt: Teardown): string {
 async function session(tt: Teardown, opts: { setRoot?: boolean } = {}): Promise<Session> {
   const ws = workspace(tt);
   const root = path.join(ws, 'root');
-  fs.mkdirSync(root);
+  fs.mkdirSync(root, { mode: 0o755 });
   const c = ExecutorClient.spawnLocal(ws);
   // Registered after the workspace's: runs first, so the executor is gone before the files.
   tt.teardown(() => c.close());
@@ -554,4 +555,73 @@ t.test('client: exit at stdin EOF, timeout, kill, gone', async (t) => {
   t.ok(r instanceof ExecutorGone);
   t.equal((r as ExecutorGone).code, 2);
   t.match((r as ExecutorGone).message, /does not exist/);
+});
+
+t.test('client: the executor does not outlive the process that started it', async (t) => {
+  const ws = workspace(t);
+  const client = fileURLToPath(new URL('../harness/executor-client.ts', import.meta.url));
+  const script = [
+    `import { ExecutorClient } from ${JSON.stringify(client)};`,
+    `const c = ExecutorClient.spawnLocal(${JSON.stringify(ws)});`,
+    `await c.call({ op: 'root', path: ${JSON.stringify(ws)} }, 30000);`,
+    `await c.call({ op: 'mknod', path: 'fifo', kind: 'fifo', mode: 0o600 }, 30000);`,
+    // Stuck in open(2) of a fifo with no writer: end of input alone would not end it.
+    `c.call({ op: 'open', path: 'fifo', flags: ['O_RDONLY'], fd: 'f' }, 60000).catch(() => {});`,
+    'await new Promise((r) => setTimeout(r, 300));',
+    'process.stdout.write(String(c.pid));',
+    'process.exit(0);',
+  ].join('\n');
+  const parent = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  parent.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => parent.on('close', (c) => resolve(c)));
+  t.equal(code, 0);
+  const pid = Number(out);
+  t.ok(pid > 0, `executor pid ${out}`);
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  const survived = alive();
+  if (survived) process.kill(pid, 'SIGKILL');
+  t.notOk(survived, 'killed when its parent exited');
+});
+
+t.test('through kernel overlayfs: looking does not copy up, mmapwrite does', async (t) => {
+  const s = await session(t, { setRoot: false });
+  const dir = (n: string): string => path.join(s.ws, n);
+  for (const n of ['lower', 'upper', 'work', 'mnt']) fs.mkdirSync(dir(n));
+  fs.writeFileSync(path.join(dir('lower'), 'f'), 'lower data');
+  fs.mkdirSync(path.join(dir('lower'), 'd'));
+  const opts = `lowerdir=${dir('lower')},upperdir=${dir('upper')},workdir=${dir('work')}`;
+  const mount = spawn('mount', ['-t', 'overlay', 'overlay', '-o', opts, dir('mnt')], { stdio: 'ignore' });
+  const mounted = await new Promise<boolean>((resolve) => {
+    mount.on('error', () => resolve(false));
+    mount.on('close', (code) => resolve(code === 0));
+  });
+  if (!mounted) {
+    t.plan(0, 'cannot mount overlay here');
+    return;
+  }
+  // Teardowns run last-registered first: unmount before the workspace goes.
+  t.teardown(() => new Promise<void>((resolve) => spawn('umount', ['-l', dir('mnt')], { stdio: 'ignore' }).on('close', () => resolve())));
+  await s.ok({ op: 'root', path: dir('mnt') });
+  const items = await s.ok<SnapshotItem[]>({ op: 'snapshot', paths: ['f', 'd'] });
+  t.equal(text(items[0]?.view?.data ?? b64('')), 'lower data');
+  t.same(await s.ok<DirEntry[]>({ op: 'listdir', path: '' }).then((l) => l.map((e) => e.name)), ['d', 'f']);
+  t.same(await s.ok<ScanEntry[]>({ op: 'scan', path: dir('upper') }), [], 'snapshot, listdir and scan copied nothing up');
+  await s.ok({ op: 'open', path: 'f', flags: ['O_RDWR'], fd: 'f' });
+  await s.ok({ op: 'mmapwrite', fd: 'f', off: 0, data: b64('L') });
+  const upper = await s.ok<ScanEntry[]>({ op: 'scan', path: dir('upper') });
+  t.same(upper.map((e) => e.path), ['f']);
+  t.equal(text(upper[0]?.data ?? b64('')), 'Lower data', 'the write reached the upper copy');
+  t.equal(fs.readFileSync(path.join(dir('lower'), 'f'), 'utf8'), 'lower data', 'the lower file is untouched');
+  await s.ok({ op: 'reset' });
 });

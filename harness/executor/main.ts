@@ -10,6 +10,7 @@
 // created, whatever umask the caller had.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import readline from 'node:readline';
 import { isRoot, restoreRoot } from './cred.ts';
 import { Executor } from './executor.ts';
@@ -81,7 +82,9 @@ function main(): void {
     process.stderr.write(`executor: stdin: ${e.message}\n`);
     finish(1);
   });
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => finish(128));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => finish(128 + os.constants.signals[sig]));
+  }
 }
 
 main();

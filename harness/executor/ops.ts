@@ -62,14 +62,13 @@ function mmapWrite(fd: number, off: number, data: Buffer): number {
   const page = pageSize();
   const end = off + data.length;
   const mapLen = Math.ceil(end / page) * page;
-  // Touching a page wholly past end of file raises SIGBUS, which would kill the executor.
-  const size = Number(nodeCall(() => fs.fstatSync(fd, { bigint: true })).size);
-  const mappable = Math.ceil(size / page) * page;
-  if (end > mappable) {
-    throw new Refused(`mmapwrite of bytes ${off}..${end} past the last page of a ${size}-byte file would raise SIGBUS`);
-  }
   const p = mmapShared(fd, mapLen);
   try {
+    // Touching a page wholly past end of file raises SIGBUS, which would kill the executor.
+    const size = Number(nodeCall(() => fs.fstatSync(fd, { bigint: true })).size);
+    if (end > Math.ceil(size / page) * page) {
+      throw new Refused(`mmapwrite of bytes ${off}..${end} past the last page of a ${size}-byte file would raise SIGBUS`);
+    }
     memory(p, mapLen).set(data, off);
     sys('msync', () => raw.msync(p, mapLen, MS_SYNC));
   } finally {

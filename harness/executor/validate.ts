@@ -15,12 +15,14 @@ const MAX_IO = 1 << 30;
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
 const str: Check = { test: (v) => typeof v === 'string', what: 'a string' };
+/** A string handed to C: no NUL byte inside. */
+const cstr: Check = { test: (v) => typeof v === 'string' && !v.includes('\0'), what: 'a string without NUL bytes' };
 const int: Check = { test: isInt, what: 'an integer' };
 const uint: Check = { test: (v) => isInt(v) && v >= 0, what: 'a non-negative integer' };
 const size: Check = { test: (v) => isInt(v) && v >= 0 && v <= MAX_IO, what: `an integer in 0..${MAX_IO}` };
 const id32: Check = { test: (v) => isInt(v) && v >= -1 && v <= 0xffffffff, what: 'a uid/gid (or -1)' };
 const bool: Check = { test: (v) => typeof v === 'boolean', what: 'a boolean' };
-const strArr: Check = { test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), what: 'an array of strings' };
+const cstrArr: Check = { test: (v) => Array.isArray(v) && v.every((x) => cstr.test(x)), what: 'an array of strings without NUL bytes' };
 const bytes: Check = {
   test: (v) =>
     typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string' &&
@@ -55,15 +57,15 @@ const xattrFlags = arrayOf(Object.keys(XATTR_FLAGS));
 const whence = oneOf(['SEEK_SET', 'SEEK_CUR', 'SEEK_END']);
 const nodKind = oneOf(['fifo', 'chr', 'blk', 'sock', 'file']);
 
-const path = { path: str };
+const path = { path: cstr };
 const fd = { fd: str };
 const dir = { dir: str };
-const fromTo = { from: str, to: str };
+const fromTo = { from: cstr, to: cstr };
 
 const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = {
   root: path,
   reset: {},
-  open: { path: str, flags: openFlags, mode: opt(uint), fd: str },
+  open: { path: cstr, flags: openFlags, mode: opt(uint), fd: str },
   close: fd,
   read: { fd: str, len: size },
   pread: { fd: str, len: size, off: uint },
@@ -73,46 +75,46 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   stat: path,
   lstat: path,
   fstat: fd,
-  access: { path: str, mode: uint },
-  chmod: { path: str, mode: uint },
+  access: { path: cstr, mode: uint },
+  chmod: { path: cstr, mode: uint },
   fchmod: { fd: str, mode: uint },
-  chown: { path: str, uid: id32, gid: id32 },
-  lchown: { path: str, uid: id32, gid: id32 },
+  chown: { path: cstr, uid: id32, gid: id32 },
+  lchown: { path: cstr, uid: id32, gid: id32 },
   fchown: { fd: str, uid: id32, gid: id32 },
-  utimensat: { path: str, atime: timespec, mtime: timespec, nofollow: opt(bool) },
+  utimensat: { path: cstr, atime: timespec, mtime: timespec, nofollow: opt(bool) },
   futimens: { fd: str, atime: timespec, mtime: timespec },
-  truncate: { path: str, len: int },
+  truncate: { path: cstr, len: int },
   ftruncate: { fd: str, len: int },
   link: fromTo,
-  symlink: { target: str, path: str },
+  symlink: { target: cstr, path: cstr },
   readlink: path,
   rename: fromTo,
-  renameat2: { from: str, to: str, flags: renameFlags },
+  renameat2: { from: cstr, to: cstr, flags: renameFlags },
   unlink: path,
   rmdir: path,
-  mkdir: { path: str, mode: uint },
-  mknod: { path: str, kind: nodKind, mode: uint, major: opt(uint), minor: opt(uint) },
-  opendir: { path: str, dir: str },
+  mkdir: { path: cstr, mode: uint },
+  mknod: { path: cstr, kind: nodKind, mode: uint, major: opt(uint), minor: opt(uint) },
+  opendir: { path: cstr, dir: str },
   readdir: dir,
   telldir: dir,
   seekdir: { dir: str, pos: seekPos },
   rewinddir: dir,
   closedir: dir,
   listdir: path,
-  setxattr: { path: str, name: str, value: bytes, flags: opt(xattrFlags) },
-  lsetxattr: { path: str, name: str, value: bytes, flags: opt(xattrFlags) },
-  fsetxattr: { fd: str, name: str, value: bytes, flags: opt(xattrFlags) },
-  getxattr: { path: str, name: str },
-  lgetxattr: { path: str, name: str },
-  fgetxattr: { fd: str, name: str },
+  setxattr: { path: cstr, name: cstr, value: bytes, flags: opt(xattrFlags) },
+  lsetxattr: { path: cstr, name: cstr, value: bytes, flags: opt(xattrFlags) },
+  fsetxattr: { fd: str, name: cstr, value: bytes, flags: opt(xattrFlags) },
+  getxattr: { path: cstr, name: cstr },
+  lgetxattr: { path: cstr, name: cstr },
+  fgetxattr: { fd: str, name: cstr },
   listxattr: path,
   llistxattr: path,
   flistxattr: fd,
-  removexattr: { path: str, name: str },
-  lremovexattr: { path: str, name: str },
-  fremovexattr: { fd: str, name: str },
+  removexattr: { path: cstr, name: cstr },
+  lremovexattr: { path: cstr, name: cstr },
+  fremovexattr: { fd: str, name: cstr },
   mmapwrite: { fd: str, off: uint, data: bytes },
-  snapshot: { paths: strArr },
+  snapshot: { paths: cstrArr },
   scan: path,
 };
 

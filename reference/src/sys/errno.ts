@@ -2,14 +2,15 @@
 // errnoOf() turns whatever was thrown (Node SystemError, FsError) into one.
 import { constants } from 'node:os';
 
-export const E = constants.errno as Readonly<Record<string, number>> & {
-  readonly ENOENT: number; readonly EEXIST: number; readonly ENOTDIR: number; readonly EISDIR: number;
-  readonly EINVAL: number; readonly EIO: number; readonly EPERM: number; readonly EACCES: number;
-  readonly EXDEV: number; readonly ENOTEMPTY: number; readonly ENOSYS: number; readonly ENODATA: number;
-  readonly ERANGE: number; readonly EOPNOTSUPP: number; readonly EROFS: number; readonly ENAMETOOLONG: number;
-  readonly EBADF: number; readonly ESTALE: number; readonly ENOSPC: number; readonly ELOOP: number;
-  readonly EBUSY: number; readonly ENOTSUP: number; readonly EMLINK: number;
-};
+const USED = [
+  'EPERM', 'ENOENT', 'EINTR', 'EIO', 'EBADF', 'EAGAIN', 'EACCES', 'EBUSY', 'EEXIST', 'EXDEV', 'ENODEV',
+  'ENOTDIR', 'EISDIR', 'EINVAL', 'ENOSPC', 'EROFS', 'EMLINK', 'ERANGE', 'ENAMETOOLONG', 'ENOSYS',
+  'ENOTEMPTY', 'ELOOP', 'ENODATA', 'EPROTO', 'EOPNOTSUPP', 'ENOTSUP', 'ESTALE', 'EFBIG', 'E2BIG',
+] as const;
+
+/** Linux errno numbers by name (the subset the reference uses). */
+export const E = Object.fromEntries(USED.map((n) => [n, (constants.errno as Record<string, number>)[n]!])) as
+  Readonly<Record<(typeof USED)[number], number>>;
 
 const NAMES = new Map<number, string>();
 for (const [name, num] of Object.entries(constants.errno)) if (!NAMES.has(num)) NAMES.set(num, name);

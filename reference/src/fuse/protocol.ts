@@ -1,0 +1,175 @@
+// FUSE kernel protocol (linux/fuse.h, 7.39 subset): opcodes, flags and the
+// fixed-layout structures the reference reads and writes.
+
+export const FUSE_KERNEL_VERSION = 7;
+/** The highest minor the reference speaks; 7.39 adds FUSE_DIRECT_IO_ALLOW_MMAP. */
+export const FUSE_MAX_MINOR = 39;
+export const FUSE_ROOT_ID = 1;
+
+export const Op = {
+  LOOKUP: 1, FORGET: 2, GETATTR: 3, SETATTR: 4, READLINK: 5, SYMLINK: 6, MKNOD: 8, MKDIR: 9,
+  UNLINK: 10, RMDIR: 11, RENAME: 12, LINK: 13, OPEN: 14, READ: 15, WRITE: 16, STATFS: 17,
+  RELEASE: 18, FSYNC: 20, SETXATTR: 21, GETXATTR: 22, LISTXATTR: 23, REMOVEXATTR: 24, FLUSH: 25,
+  INIT: 26, OPENDIR: 27, READDIR: 28, RELEASEDIR: 29, FSYNCDIR: 30, GETLK: 31, SETLK: 32, SETLKW: 33,
+  ACCESS: 34, CREATE: 35, INTERRUPT: 36, BMAP: 37, DESTROY: 38, IOCTL: 39, POLL: 40,
+  BATCH_FORGET: 42, FALLOCATE: 43, READDIRPLUS: 44, RENAME2: 45, LSEEK: 46, COPY_FILE_RANGE: 47,
+  SYNCFS: 50, TMPFILE: 51, STATX: 52,
+} as const;
+
+export const OP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op).map(([k, v]) => [v, k]));
+
+// fuse_init_in/out flags
+export const FUSE_ASYNC_READ = 1 << 0;
+export const FUSE_ATOMIC_O_TRUNC = 1 << 3;
+export const FUSE_BIG_WRITES = 1 << 5;
+export const FUSE_AUTO_INVAL_DATA = 1 << 12;
+export const FUSE_PARALLEL_DIROPS = 1 << 18;
+export const FUSE_MAX_PAGES = 1 << 22;
+export const FUSE_INIT_EXT = 1 << 30;
+/** flags2 bit (flag bit 36): mmap allowed on FOPEN_DIRECT_IO files. */
+export const FUSE2_DIRECT_IO_ALLOW_MMAP = 1 << 4;
+
+// setattr valid bits
+export const FATTR_MODE = 1 << 0;
+export const FATTR_UID = 1 << 1;
+export const FATTR_GID = 1 << 2;
+export const FATTR_SIZE = 1 << 3;
+export const FATTR_ATIME = 1 << 4;
+export const FATTR_MTIME = 1 << 5;
+export const FATTR_FH = 1 << 6;
+export const FATTR_ATIME_NOW = 1 << 7;
+export const FATTR_MTIME_NOW = 1 << 8;
+export const FATTR_CTIME = 1 << 10;
+
+// open reply flags
+export const FOPEN_DIRECT_IO = 1 << 0;
+export const FOPEN_KEEP_CACHE = 1 << 1;
+
+export const FUSE_GETATTR_FH = 1 << 0;
+export const FUSE_FSYNC_FDATASYNC = 1 << 0;
+
+export const IN_HEADER_SIZE = 40;
+export const OUT_HEADER_SIZE = 16;
+export const ATTR_SIZE = 88;
+export const ENTRY_OUT_SIZE = 40 + ATTR_SIZE;
+export const ATTR_OUT_SIZE = 16 + ATTR_SIZE;
+
+/** What the reference reports for one object (struct fuse_attr). */
+export interface Attr {
+  ino: bigint;
+  size: bigint;
+  blocks: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  /** Userspace dev_t (glibc encoding). */
+  rdev: bigint;
+  blksize: number;
+}
+
+const NS = 1_000_000_000n;
+
+/** glibc dev_t → kernel "new" 32-bit encoding used in fuse_attr.rdev. */
+export function encodeDev(dev: bigint): number {
+  const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+  const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+  return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
+}
+
+/** Kernel 32-bit dev encoding (mknod request) → glibc dev_t. */
+export function decodeDev(rdev: number): bigint {
+  const major = (rdev & 0xfff00) >>> 8;
+  const minor = (rdev & 0xff) | ((rdev >>> 12) & 0xfff00);
+  return BigInt(minor & 0xff) | (BigInt(major & 0xfff) << 8n) | (BigInt(minor & ~0xff) << 12n) | (BigInt(major & ~0xfff) << 32n);
+}
+
+export function writeAttr(b: Buffer, off: number, a: Attr): void {
+  b.writeBigUInt64LE(a.ino, off);
+  b.writeBigUInt64LE(a.size, off + 8);
+  b.writeBigUInt64LE(a.blocks, off + 16);
+  b.writeBigUInt64LE(BigInt.asUintN(64, a.atimeNs / NS), off + 24);
+  b.writeBigUInt64LE(BigInt.asUintN(64, a.mtimeNs / NS), off + 32);
+  b.writeBigUInt64LE(BigInt.asUintN(64, a.ctimeNs / NS), off + 40);
+  b.writeUInt32LE(Number(a.atimeNs % NS), off + 48);
+  b.writeUInt32LE(Number(a.mtimeNs % NS), off + 52);
+  b.writeUInt32LE(Number(a.ctimeNs % NS), off + 56);
+  b.writeUInt32LE(a.mode >>> 0, off + 60);
+  b.writeUInt32LE(a.nlink >>> 0, off + 64);
+  b.writeUInt32LE(a.uid >>> 0, off + 68);
+  b.writeUInt32LE(a.gid >>> 0, off + 72);
+  b.writeUInt32LE(encodeDev(a.rdev), off + 76);
+  b.writeUInt32LE(a.blksize >>> 0, off + 80);
+  b.writeUInt32LE(0, off + 84);
+}
+
+export interface Validity { entrySec: number; attrSec: number }
+
+export function entryOut(nodeid: number, generation: number, a: Attr, v: Validity): Buffer {
+  const b = Buffer.alloc(ENTRY_OUT_SIZE);
+  b.writeBigUInt64LE(BigInt(nodeid), 0);
+  b.writeBigUInt64LE(BigInt(generation), 8);
+  writeValidity(b, 16, 32, v.entrySec);
+  writeValidity(b, 24, 36, v.attrSec);
+  writeAttr(b, 40, a);
+  return b;
+}
+
+export function attrOut(a: Attr, attrSec: number): Buffer {
+  const b = Buffer.alloc(ATTR_OUT_SIZE);
+  writeValidity(b, 0, 8, attrSec);
+  writeAttr(b, 16, a);
+  return b;
+}
+
+function writeValidity(b: Buffer, secOff: number, nsecOff: number, seconds: number): void {
+  const whole = Math.floor(seconds);
+  b.writeBigUInt64LE(BigInt(whole), secOff);
+  b.writeUInt32LE(Math.round((seconds - whole) * 1e9), nsecOff);
+}
+
+export function openOut(fh: number, openFlags: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64LE(BigInt(fh), 0);
+  b.writeUInt32LE(openFlags, 8);
+  return b;
+}
+
+export function u32Out(v: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeUInt32LE(v >>> 0, 0);
+  return b;
+}
+
+/** One struct fuse_dirent; returns bytes used or 0 if it does not fit. */
+export function writeDirent(b: Buffer, off: number, limit: number, ino: bigint, nextOff: number, type: number, name: Buffer): number {
+  const size = (24 + name.length + 7) & ~7;
+  if (off + size > limit) return 0;
+  b.writeBigUInt64LE(ino, off);
+  b.writeBigUInt64LE(BigInt(nextOff), off + 8);
+  b.writeUInt32LE(name.length, off + 16);
+  b.writeUInt32LE(type, off + 20);
+  name.copy(b, off + 24);
+  b.fill(0, off + 24 + name.length, off + size);
+  return size;
+}
+
+export interface StatfsInfo {
+  blocks: bigint; bfree: bigint; bavail: bigint; files: bigint; ffree: bigint; bsize: number; namelen: number; frsize: number;
+}
+
+export function statfsOut(s: StatfsInfo): Buffer {
+  const b = Buffer.alloc(80);
+  b.writeBigUInt64LE(s.blocks, 0);
+  b.writeBigUInt64LE(s.bfree, 8);
+  b.writeBigUInt64LE(s.bavail, 16);
+  b.writeBigUInt64LE(s.files, 24);
+  b.writeBigUInt64LE(s.ffree, 32);
+  b.writeUInt32LE(s.bsize, 40);
+  b.writeUInt32LE(s.namelen, 44);
+  b.writeUInt32LE(s.frsize, 48);
+  return b;
+}

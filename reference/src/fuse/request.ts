@@ -1,0 +1,43 @@
+// One request read from /dev/fuse: the fuse_in_header fields plus readers
+// for the operation-specific body that follows it.
+import { IN_HEADER_SIZE } from './protocol.ts';
+
+export class Request {
+  readonly opcode: number;
+  readonly unique: bigint;
+  readonly nodeid: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly pid: number;
+  readonly buf: Buffer;
+  readonly end: number;
+
+  constructor(buf: Buffer, len: number) {
+    this.buf = buf;
+    this.end = len;
+    this.opcode = buf.readUInt32LE(4);
+    this.unique = buf.readBigUInt64LE(8);
+    this.nodeid = Number(buf.readBigUInt64LE(16));
+    this.uid = buf.readUInt32LE(24);
+    this.gid = buf.readUInt32LE(28);
+    this.pid = buf.readUInt32LE(32);
+  }
+
+  /** Offsets below are relative to the start of the body. */
+  u32(off: number): number { return this.buf.readUInt32LE(IN_HEADER_SIZE + off); }
+  u64(off: number): bigint { return this.buf.readBigUInt64LE(IN_HEADER_SIZE + off); }
+  num64(off: number): number { return Number(this.buf.readBigUInt64LE(IN_HEADER_SIZE + off)); }
+
+  /** NUL-terminated string at body offset off, and the offset after its NUL. */
+  str(off: number): [string, number] {
+    const start = IN_HEADER_SIZE + off;
+    let nul = this.buf.indexOf(0, start);
+    if (nul < 0 || nul > this.end) nul = this.end;
+    return [this.buf.toString('utf8', start, nul), nul + 1 - IN_HEADER_SIZE];
+  }
+
+  bytes(off: number, len: number): Buffer {
+    const start = IN_HEADER_SIZE + off;
+    return this.buf.subarray(start, start + len);
+  }
+}

@@ -1,0 +1,139 @@
+// The request loop on /dev/fuse: read one request, run its handler
+// synchronously, write one reply. It runs in the server's worker thread and
+// never touches the mount it serves.
+import * as fs from 'node:fs';
+import { E, errnoName, errnoOf } from '../sys/errno.ts';
+import {
+  FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
+  FUSE_KERNEL_VERSION, FUSE_MAX_MINOR, FUSE_MAX_PAGES, FUSE_PARALLEL_DIROPS, IN_HEADER_SIZE, Op, OP_NAMES,
+  OUT_HEADER_SIZE,
+} from './protocol.ts';
+import { Request } from './request.ts';
+
+export const MAX_PAGES = 256;
+export const MAX_WRITE = MAX_PAGES * 4096;
+
+/**
+ * A handler returns a reply body (Buffer), the length of a body it already
+ * wrote into session.out at OUT_HEADER_SIZE (number), or undefined for
+ * requests that take no reply (FORGET). Errors are thrown (FsError or Node
+ * errors) and become the errno of the reply.
+ */
+export type Handler = (req: Request) => Buffer | number | undefined;
+
+export interface InitInfo { minor: number; directIoAllowMmap: boolean }
+
+export interface SessionOptions {
+  debug: boolean;
+  log: (line: string) => void;
+  onInit: (info: InitInfo) => void;
+}
+
+export class Session {
+  readonly out = Buffer.allocUnsafe(OUT_HEADER_SIZE + MAX_WRITE);
+  private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
+  private readonly handlers = new Map<number, Handler>();
+  private initialized = false;
+
+  constructor(private readonly fd: number, private readonly opts: SessionOptions) {}
+
+  on(opcode: number, h: Handler): void {
+    this.handlers.set(opcode, h);
+  }
+
+  /** Serves until the connection goes away (unmount or abort). */
+  run(): void {
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(this.fd, this.inBuf, 0, this.inBuf.length, null);
+      } catch (err) {
+        const e = errnoOf(err);
+        if (e === E.ENOENT || e === E.EINTR || e === E.EAGAIN) continue; // request interrupted before we read it
+        if (e === E.ENODEV) return; // unmounted
+        throw err;
+      }
+      if (n < IN_HEADER_SIZE) continue;
+      this.dispatch(new Request(this.inBuf, n));
+    }
+  }
+
+  private dispatch(req: Request): void {
+    if (req.opcode === Op.INIT) return this.init(req);
+    if (!this.initialized) return this.reply(req, -E.EIO);
+    if (req.opcode === Op.INTERRUPT) return; // every handler is synchronous: nothing to interrupt
+    const h = this.handlers.get(req.opcode);
+    if (h === undefined) return this.replyDebug(req, -E.ENOSYS);
+    let result: Buffer | number | undefined;
+    try {
+      result = h(req);
+    } catch (err) {
+      if (this.opts.debug && !(typeof err === 'object' && err !== null && 'code' in err)) this.opts.log(String((err as Error).stack));
+      return this.replyDebug(req, -errnoOf(err));
+    }
+    if (result === undefined) {
+      if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} (no reply)`);
+      return;
+    }
+    if (typeof result === 'number') {
+      this.send(req.unique, 0, OUT_HEADER_SIZE + result);
+    } else {
+      result.copy(this.out, OUT_HEADER_SIZE);
+      this.send(req.unique, 0, OUT_HEADER_SIZE + result.length);
+    }
+    if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok`);
+  }
+
+  private replyDebug(req: Request, err: number): void {
+    if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ${errnoName(-err)}`);
+    this.reply(req, err);
+  }
+
+  private reply(req: Request, err: number): void {
+    this.send(req.unique, err, OUT_HEADER_SIZE);
+  }
+
+  private send(unique: bigint, err: number, len: number): void {
+    this.out.writeUInt32LE(len, 0);
+    this.out.writeInt32LE(err, 4);
+    this.out.writeBigUInt64LE(unique, 8);
+    try {
+      fs.writeSync(this.fd, this.out, 0, len);
+    } catch (e) {
+      // ENOENT: the request was interrupted and the kernel no longer waits for it.
+      if (errnoOf(e) !== E.ENOENT) throw e;
+    }
+  }
+
+  private init(req: Request): void {
+    const major = req.u32(0);
+    const minor = req.u32(4);
+    const maxReadahead = req.u32(8);
+    const flags = req.u32(12);
+    const flags2 = minor >= 36 && (flags & FUSE_INIT_EXT) !== 0 ? req.u32(16) : 0;
+    if (major !== FUSE_KERNEL_VERSION || minor < 26) {
+      this.opts.log(`unsupported FUSE protocol ${major}.${minor} (need 7.26 or later)`);
+      this.reply(req, -E.EPROTO);
+      return;
+    }
+    const useMinor = Math.min(minor, FUSE_MAX_MINOR);
+    const want = FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_AUTO_INVAL_DATA | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_INIT_EXT;
+    const outFlags = flags & want;
+    const outFlags2 = useMinor >= 39 ? flags2 & FUSE2_DIRECT_IO_ALLOW_MMAP : 0;
+    const b = Buffer.alloc(64);
+    b.writeUInt32LE(FUSE_KERNEL_VERSION, 0);
+    b.writeUInt32LE(useMinor, 4);
+    b.writeUInt32LE(maxReadahead, 8);
+    b.writeUInt32LE(outFlags >>> 0, 12);
+    b.writeUInt16LE(16, 16); // max_background
+    b.writeUInt16LE(12, 18); // congestion_threshold
+    b.writeUInt32LE(MAX_WRITE, 20);
+    b.writeUInt32LE(1, 24); // time_gran: nanoseconds
+    b.writeUInt16LE((flags & FUSE_MAX_PAGES) !== 0 ? MAX_PAGES : 0, 28);
+    b.writeUInt32LE(outFlags2, 32);
+    b.copy(this.out, OUT_HEADER_SIZE);
+    this.send(req.unique, 0, OUT_HEADER_SIZE + 64);
+    this.initialized = true;
+    this.opts.onInit({ minor: useMinor, directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0 });
+  }
+}

@@ -1,0 +1,140 @@
+// FUSE node ids. The union is path based (which layer holds a name depends
+// on the path), so a node is one name in the tree: parent node + name, like
+// libfuse's high-level API. The kernel's lookup count decides its lifetime.
+import { E, FsError } from '../sys/errno.ts';
+import { FUSE_ROOT_ID } from '../fuse/protocol.ts';
+
+/** Where the object visible at a path lives. Kept up to date by the handlers. */
+export interface Resolution {
+  /** S_IFMT bits of the visible object. */
+  type: number;
+  /** The object (for a directory: a directory) exists in upper. */
+  upper: boolean;
+  /**
+   * Lower layer indexes, top down. Directory: the lower directories merged
+   * into it (cut after an opaque one; empty if the upper one is opaque).
+   * Non-directory: the layer holding it ([] once only upper matters).
+   */
+  lowers: number[];
+}
+
+export interface Node {
+  readonly id: number;
+  parent: Node | null;
+  name: string;
+  nlookup: number;
+  /** Unlinked or replaced while the kernel still knew it. */
+  orphan: boolean;
+  res: Resolution;
+  /** Open file handles on this node (used to answer fstat after unlink). */
+  handles: Set<number>;
+  /** Cached merged listing for the st_nlink of merged directories. */
+  listing: { stamp: number; dirs: number } | null;
+}
+
+export class Nodes {
+  readonly root: Node;
+  private readonly byId = new Map<number, Node>();
+  private readonly children = new Map<string, Node>();
+  private nextId = FUSE_ROOT_ID + 1;
+
+  constructor(rootRes: Resolution) {
+    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null };
+    this.byId.set(FUSE_ROOT_ID, this.root);
+  }
+
+  get(id: number): Node {
+    const n = this.byId.get(id);
+    if (n === undefined) throw new FsError(E.ESTALE, `node ${id}`);
+    return n;
+  }
+
+  private key(parent: Node, name: string): string {
+    return `${parent.id}/${name}`;
+  }
+
+  child(parent: Node, name: string): Node | undefined {
+    return this.children.get(this.key(parent, name));
+  }
+
+  /** The node for parent/name, created (with res) if the kernel does not know it yet. */
+  bind(parent: Node, name: string, res: Resolution): Node {
+    const k = this.key(parent, name);
+    let n = this.children.get(k);
+    if (n === undefined) {
+      n = { id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null };
+      this.children.set(k, n);
+      this.byId.set(n.id, n);
+    } else {
+      n.res = res;
+    }
+    return n;
+  }
+
+  /** Union-relative path: "" for the root, "/a/b" otherwise. */
+  path(n: Node): string {
+    if (n.orphan) throw new FsError(E.ENOENT, `node ${n.id} was removed`);
+    let p = '';
+    for (let cur: Node | null = n; cur !== null && cur.parent !== null; cur = cur.parent) p = `/${cur.name}${p}`;
+    return p;
+  }
+
+  /** The name is gone (unlink, rmdir, replaced by rename); the kernel may still hold the node. */
+  detach(n: Node): void {
+    if (n.parent !== null) {
+      const k = this.key(n.parent, n.name);
+      if (this.children.get(k) === n) this.children.delete(k);
+    }
+    n.orphan = true;
+    n.parent = null;
+    if (n.nlookup <= 0 && n.handles.size === 0) this.byId.delete(n.id);
+  }
+
+  /** rename(): n now lives at newParent/newName; a node already there is detached. */
+  move(n: Node, newParent: Node, newName: string): void {
+    const target = this.child(newParent, newName);
+    if (target !== undefined && target !== n) this.detach(target);
+    if (n.parent !== null) this.children.delete(this.key(n.parent, n.name));
+    n.parent = newParent;
+    n.name = newName;
+    this.children.set(this.key(newParent, newName), n);
+  }
+
+  /** renameat2(RENAME_EXCHANGE) of two known names. */
+  swap(a: Node, b: Node): void {
+    const ap = a.parent!, an = a.name, bp = b.parent!, bn = b.name;
+    a.parent = bp; a.name = bn;
+    b.parent = ap; b.name = an;
+    this.children.set(this.key(bp, bn), a);
+    this.children.set(this.key(ap, an), b);
+  }
+
+  forget(id: number, count: number): void {
+    const n = this.byId.get(id);
+    if (n === undefined || n === this.root) return;
+    n.nlookup -= count;
+    if (n.nlookup > 0) return;
+    n.nlookup = 0;
+    if (n.handles.size > 0) return;
+    this.byId.delete(id);
+    if (n.parent !== null) {
+      const k = this.key(n.parent, n.name);
+      if (this.children.get(k) === n) this.children.delete(k);
+    }
+  }
+
+  /** Called when the last handle of a node closes. */
+  released(n: Node): void {
+    if (n.nlookup <= 0 && n.handles.size === 0 && n !== this.root) {
+      this.byId.delete(n.id);
+      if (n.parent !== null) {
+        const k = this.key(n.parent, n.name);
+        if (this.children.get(k) === n) this.children.delete(k);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

@@ -1,0 +1,50 @@
+// The whole suite on plain and on kernel overlayfs, with the per-class counts asserted.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { allCases } from '../suite/index.ts';
+import { runSuite, summaryCounts, type CaseResult } from '../harness/run.ts';
+import { makeTarget } from '../harness/targets/index.ts';
+import { verdictText } from '../harness/classify.ts';
+import { GOLDEN, leftMounts } from './fixtures/util.ts';
+
+const run = (target: string) => runSuite(allCases(), makeTarget(target), { goldenDir: GOLDEN, caseTimeoutMs: 20_000 });
+const classes = (rs: CaseResult[]) => Object.fromEntries(rs.filter((r) => r.verdict.class !== 'pass').map((r) => [r.id, verdictText(r.verdict)]));
+
+t.test('plain: the oracle differs from golden exactly where a case cites the spec for it', async (t) => {
+  const rs = await run('plain');
+  const cited = allCases().filter((c) => c.posix).map((c) => c.id).sort();
+  t.same(Object.keys(classes(rs)).sort(), cited);
+  t.same(summaryCounts(rs), { pass: rs.length - cited.length, deviation: cited.length, fail: 0, skip: 0 });
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('overlayfs: every case passes or deviates in a documented way', async (t) => {
+  const rs = await run('overlayfs');
+  t.same(classes(rs), {
+    'what-happens/readdir-shareddir': 'deviation:in-memory-readdir',
+    'ro-fd/fchmod/lower-file': 'deviation:ro-fd-metadata-succeeds',
+    'ro-fd/fchown/lower-file': 'deviation:ro-fd-metadata-succeeds',
+    'ro-fd/futimens/lower-file': 'deviation:ro-fd-metadata-succeeds',
+    'ro-fd/fsetxattr/lower-file': 'deviation:ro-fd-metadata-succeeds',
+    'ro-fd/read-after-copyup/write': 'deviation:fresh-fd-after-copyup',
+    'ro-fd/read-after-copyup/truncate': 'deviation:fresh-fd-after-copyup',
+    'ro-fd/read-after-copyup/append': 'deviation:fresh-fd-after-copyup',
+  });
+  t.same(summaryCounts(rs), { pass: rs.length - 8, deviation: 8, fail: 0, skip: 0 });
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('overlayfs:redirect_dir=on,index=on: the option deviations appear under their tags', async (t) => {
+  const rs = await run('overlayfs:redirect_dir=on,index=on');
+  const c = classes(rs);
+  t.equal(c['rename/dir/lower'], 'deviation:redirect-dir');
+  t.equal(c['what-happens/rename-olddir'], 'deviation:redirect-dir');
+  t.equal(c['link/lower-multiply-linked'], 'deviation:index-keeps-links');
+  t.equal(c['what-happens/mkdir-newdir'], 'deviation:opaque-new-dirs');
+  t.same(summaryCounts(rs), { pass: rs.length - 16, deviation: 16, fail: 0, skip: 0 });
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('golden transcripts exist for every case and name their case', async (t) => {
+  for (const c of allCases()) t.match(readFileSync(`${GOLDEN}/${c.id}.out`, 'utf8'), new RegExp(`^# ${c.id}\\n`), c.id);
+});

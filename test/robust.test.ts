@@ -1,0 +1,92 @@
+// A hung case, a broken case, a changed lower layer, Ctrl-C, bad input: the run goes on and leaves nothing.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Case } from '../suite/dsl.ts';
+import { fifo } from '../suite/fixture.ts';
+import { allCases } from '../suite/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as s from '../suite/steps.ts';
+import { runSuite } from '../harness/run.ts';
+import { makeTarget } from '../harness/targets/index.ts';
+import { verdictText } from '../harness/classify.ts';
+import { localHost } from '../harness/host.ts';
+import { GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
+
+const hang: Case = {
+  id: 'robust/hang', spec: 'File copyup', claim: 'opening a fifo with no writer blocks forever', tags: [],
+  layers: { lowers: [{ p: fifo() }] }, steps: [s.open('p', 'O_RDONLY', 'fd1')],
+};
+const fine = allCases().find((c) => c.id === 'copyup/chmod/lower-file')!;
+
+t.test('a hung case is killed as fail:timeout, its mount freed, and the next case runs', async (t) => {
+  const rs = await runSuite([hang, fine, hang], makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
+  t.same(rs.map((r) => verdictText(r.verdict)), ['fail:timeout', 'pass', 'fail:timeout']);
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('a broken case definition is reported with its id and the run goes on', async (t) => {
+  const broken = { ...fine, id: 'robust/broken', steps: [] } as Case;
+  const rs = await runSuite([broken, { ...fine, id: 'robust/ok' }], makeTarget('plain'), { goldenDir: GOLDEN, caseTimeoutMs: 5000 });
+  t.equal(verdictText(rs[0]!.verdict), 'fail:broken-case');
+  t.match(rs[0]!.error, /no steps/);
+  t.equal(rs[1]!.verdict.class, 'fail'); // ran (no golden for robust/ok)
+  t.equal(verdictText(rs[1]!.verdict), 'fail:no-golden');
+});
+
+t.test('a target that writes to a lower layer fails the case as lower-changed', async (t) => {
+  const ovl = makeTarget('overlayfs');
+  const evil = { ...ovl, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
+    await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
+    await ovl.mount(l);
+  } };
+  const rs = await runSuite([fine], evil, { goldenDir: GOLDEN, caseTimeoutMs: 5000 });
+  t.equal(verdictText(rs[0]!.verdict), 'fail:lower-changed');
+  t.match(rs[0]!.transcript, /lower0: CHANGED ~f/);
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('Ctrl-C in the middle of a case leaves no mount and no process', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/hang-run.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 20_000;
+  while (leftMounts().length === 0) {
+    if (Date.now() > deadline) t.fail(`the run never mounted: ${out}`);
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  t.equal(code, 130, 'exit code of an interrupted run');
+  t.match(out, /interrupted: cleaning up/);
+  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(processesOf(child.pid!), [], 'no process of the run is left');
+});
+
+/** Processes whose command line names the scratch dir of the run with this pid (its executors). */
+function processesOf(pid: number): string[] {
+  const mark = `union-conformance-${pid}-`;
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(mark);
+    } catch {
+      return false;
+    }
+  });
+}
+
+t.test('a bad target name is a clear error with exit code 2', async (t) => {
+  const child = spawn(join(ROOT, 'harness/bin/union-conformance'), ['--target', 'zfs-union'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  t.equal(code, 2);
+  t.match(err, /unknown target 'zfs-union': known targets are .*overlayfs/);
+});
+
+t.test('an unknown overlayfs option is refused before anything is mounted', async (t) => {
+  t.throws(() => makeTarget('overlayfs:lowerdir=/etc'), /unknown or unsupported option 'lowerdir=\/etc'/);
+});
+
