@@ -13,7 +13,7 @@ import { tapReport } from './tap-report.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `usage: union-conformance [--target NAME[:opts]] [--tap] [--filter TEXT] [--record DIR] [--timeout MS] [--list]
-  --target   reference (default), plain, overlayfs[:redirect_dir=on,index=on,...]
+  --target   reference (default), plain, overlayfs[:redirect_dir=on,index=on,...], fuse-overlayfs
   --tap      print TAP instead of the text report
   --filter   run only cases whose id contains TEXT (repeatable)
   --record   also write each case's transcript to DIR/<id>.out

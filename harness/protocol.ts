@@ -61,7 +61,7 @@ export type Op =
   | { op: 'opendir'; path: string; dir: string }
   | { op: 'readdir'; dir: string }
   | { op: 'telldir'; dir: string }
-  | { op: 'seekdir'; dir: string; pos: number }
+  | { op: 'seekdir'; dir: string; pos: number | string }
   | { op: 'rewinddir'; dir: string }
   | { op: 'closedir'; dir: string }
   | { op: 'listdir'; path: string }
@@ -110,14 +110,14 @@ export interface NodeView {
   target?: string; // symlink
   sha256?: string; // regular file content
   data?: Bytes; // regular file content when at most 64 bytes
-  xattrs: Record<string, string>; // name -> base64 value, user.* only through a mount
+  xattrs: Record<string, string>; // name -> base64 value, every name llistxattr lists
 }
 
 /** `snapshot` returns one item per path: a view, or the errno of lstat. */
 export type SnapshotItem = { path: string; view?: NodeView; errno?: string };
 
 /** `scan` walks a layer directory directly: every xattr namespace, entries sorted by path. */
-export type ScanEntry = NodeView & { entries?: string[] };
+export type ScanEntry = NodeView & { entries?: string[] }; // entries: a directory's sorted child names
 
 export type Value =
   | null

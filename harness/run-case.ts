@@ -4,7 +4,7 @@ import { merge } from '../suite/fixture.ts';
 import type { Step } from '../suite/steps.ts';
 import type { Cred, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
 import { writeLayer, type Call } from './layer-writer.ts';
-import { lowerDirSet, upperLines } from './formats/vocabulary.ts';
+import { lowerPaths, upperLines } from './formats/vocabulary.ts';
 import type { Layout, Target } from './targets/target.ts';
 import { Aliases } from './transcript/format.ts';
 import { lowerLine } from './transcript/lower.ts';
@@ -83,7 +83,7 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
     mounted = false;
     if (!target.oracle && l.upper) {
       const objects = target.reader!.read((await scan(l.upper)));
-      t.upper = upperLines(objects, lowerDirSet(lowersBefore));
+      t.upper = upperLines(objects, lowerPaths(lowersBefore));
       t.lower = await Promise.all(l.lowers.map(async (p, i) => lowerLine(i, lowersBefore[i]!, (await scan(p)))));
     }
     return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
@@ -95,8 +95,8 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
 /** A seekdir step names the position by its telldir alias number; send the raw value. */
 function resolvePositions(s: Step, ids: Ids): Op {
   if (s.op.op !== 'seekdir') return s.op;
-  const raw = ids.pos.raw(s.op.pos);
-  return { ...s.op, pos: raw === undefined ? -1 : Number(raw) };
+  const raw = ids.pos.raw(Number(s.op.pos));
+  return { ...s.op, pos: raw ?? -1 };
 }
 
 async function prepare(c: Case, target: Target, l: Layout, call: Call, must: (op: Op) => Promise<Value>): Promise<void> {

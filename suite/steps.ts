@@ -49,7 +49,8 @@ export const mknod = (path: string, kind: 'chr' | 'blk', major: number, minor: n
 export const opendir = (path: string, dir: string): Step => step({ op: 'opendir', path, dir });
 export const readdir = (dir: string): Step => step({ op: 'readdir', dir });
 export const telldir = (dir: string): Step => step({ op: 'telldir', dir });
-export const seekdir = (dir: string, pos: number): Step => step({ op: 'seekdir', dir, pos });
+/** Seeks to the position telldir returned as pos#n (the harness sends the raw value). */
+export const seekdir = (dir: string, n: number): Step => step({ op: 'seekdir', dir, pos: n });
 export const closedir = (dir: string): Step => step({ op: 'closedir', dir });
 /** The whole directory, sorted by name, with d_type and d_ino. */
 export const listdir = (path: string): Step => step({ op: 'listdir', path });

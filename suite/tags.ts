@@ -17,8 +17,8 @@ export const TAGS = {
     'copyup of a multiply-linked lower file keeps the other names linked, so their link count is right (overlayfs index=on; semantics #9)',
   'merged-dir-nlink':
     'a merged directory reports a link count that differs from the count of its visible subdirectories + 2 (spec: "Link count on directories will be wrong")',
-  'opaque-new-dirs':
-    'every new directory is marked opaque, also where nothing lies below it (overlayfs with redirect_dir=on); nothing visible changes',
+  'copyup-new-ctime':
+    'a copyup that changes nothing else still gives the file a new ctime: the copy cannot take the original\'s ctime (the spec\'s copy has "the same metadata")',
   posix:
     'a plain POSIX directory behaves differently here: the union semantics the spec documents differ by design',
 } as const;

@@ -19,16 +19,19 @@ export interface FormatReader {
  * lower one so that its children have a parent (the spec creates these during
  * lookup, overlayfs at copyup), and which of them exist is the format's
  * business, not a semantic the spec defines. Its children are still listed.
+ * Likewise `opaque` is printed only where a lower layer has something at that
+ * path: with nothing below, the flag hides nothing and means nothing.
  */
-export function upperLines(objects: UpperObject[], lowerDirs: Set<string>): string[] {
+export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] {
   const lines: string[] = [];
   for (const o of objects) {
     if (o.kind !== 'object') { lines.push(`${o.path}: ${o.kind}`); continue; }
     const s = o.view.stat;
-    if (s.kind === 'dir' && !o.opaque && o.redirect === undefined && lowerDirs.has(o.path)) continue;
+    const opaque = o.opaque === true && lower.all.has(o.path);
+    if (s.kind === 'dir' && !opaque && o.redirect === undefined && lower.dirs.has(o.path)) continue;
     const parts: string[] = [s.kind, octal(s.mode), `${s.uid}:${s.gid}`];
     if (s.kind === 'dir') {
-      if (o.opaque) parts.push('opaque');
+      if (opaque) parts.push('opaque');
       if (o.redirect !== undefined) parts.push(`redirect=${JSON.stringify(o.redirect)}`);
     } else {
       if (s.kind === 'chr' || s.kind === 'blk') parts.push(`rdev=${s.rdev}`);
@@ -45,9 +48,19 @@ export function upperLines(objects: UpperObject[], lowerDirs: Set<string>): stri
   return lines;
 }
 
-/** Paths that are directories in any lower layer. */
-export function lowerDirSet(lowers: ScanEntry[][]): Set<string> {
-  const out = new Set<string>();
-  for (const layer of lowers) for (const e of layer) if (e.stat.kind === 'dir') out.add(e.path);
+/** What the lower layers hold: every path, and the paths that are directories. */
+export interface LowerPaths {
+  all: Set<string>;
+  dirs: Set<string>;
+}
+
+export function lowerPaths(lowers: ScanEntry[][]): LowerPaths {
+  const out: LowerPaths = { all: new Set(), dirs: new Set() };
+  for (const layer of lowers) {
+    for (const e of layer) {
+      out.all.add(e.path);
+      if (e.stat.kind === 'dir') out.dirs.add(e.path);
+    }
+  }
   return out;
 }

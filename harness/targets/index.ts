@@ -1,4 +1,5 @@
 // TARGET string -> adapter.
+import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
 import { plainTarget } from './plain.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
@@ -9,6 +10,7 @@ const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
     return plainTarget(spec);
   },
   overlayfs: overlayfsTarget,
+  'fuse-overlayfs': fuseOverlayfsTarget,
 };
 
 export const targetNames = () => Object.keys(TARGETS);

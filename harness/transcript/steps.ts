@@ -42,7 +42,8 @@ export function resultText(op: Op, r: Response, ids: Ids): string {
   if (!r.ok) return 'errno' in r ? r.errno : `REFUSED(${r.refused})`;
   const v = r.value;
   if (v === null) return op.op === 'readdir' ? 'end' : '0';
-  if (op.op === 'telldir' && typeof v === 'number') return ids.pos.of(String(v));
+  // telldir values beyond 2^53 arrive as decimal strings
+  if (op.op === 'telldir' && (typeof v === 'number' || typeof v === 'string')) return ids.pos.of(String(v));
   if (op.op === 'open' || op.op === 'opendir') return '0';
   if (typeof v === 'number' || typeof v === 'string') return typeof v === 'string' ? JSON.stringify(v) : String(v);
   if (isBytes(v)) return bytesText(v);
