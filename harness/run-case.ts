@@ -1,7 +1,6 @@
 // Runs one case on one target and returns its transcript.
 import type { Case } from '../suite/dsl.ts';
 import { merge } from '../suite/fixture.ts';
-import type { Step } from '../suite/steps.ts';
 import type { Cred, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
 import { writeLayer, type Call } from './layer-writer.ts';
 import { lowerPaths, upperLines } from './formats/vocabulary.ts';
@@ -25,7 +24,7 @@ export function touchedPaths(c: Case): string[] {
   const paths: string[] = [];
   const add = (p: unknown) => { if (typeof p === 'string' && !paths.includes(p)) paths.push(p); };
   for (const s of c.steps) {
-    const op = s.op as Op & { path?: unknown; from?: unknown; to?: unknown };
+    const op = s.op as { op: string; path?: unknown; from?: unknown; to?: unknown };
     add(op.op === 'symlink' ? op.path : op.path ?? undefined);
     if (op.op === 'link' || op.op === 'rename' || op.op === 'renameat2') { add(op.from); add(op.to); }
   }
@@ -71,7 +70,17 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
 
     const steps: string[] = [];
     for (const s of c.steps) {
-      const op = resolvePositions(s, ids);
+      if (s.op.op === 'remount') {
+        await must({ op: 'reset' });
+        await target.unmount(l);
+        mounted = false;
+        await target.mount(l);
+        mounted = true;
+        await must({ op: 'root', path: l.mnt });
+        steps.push(`${stepText(s)} = 0`);
+        continue;
+      }
+      const op = resolvePositions(s.op, ids);
       const r = await call(s.cred ? { ...op, cred: s.cred } : op);
       steps.push(`${stepText(s)} = ${resultText(s.op, r, ids)}`);
     }
@@ -93,10 +102,9 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
 }
 
 /** A seekdir step names the position by its telldir alias number; send the raw value. */
-function resolvePositions(s: Step, ids: Ids): Op {
-  if (s.op.op !== 'seekdir') return s.op;
-  const raw = ids.pos.raw(Number(s.op.pos));
-  return { ...s.op, pos: raw ?? -1 };
+function resolvePositions(op: Op, ids: Ids): Op {
+  if (op.op !== 'seekdir') return op;
+  return { ...op, pos: ids.pos.raw(Number(op.pos)) ?? -1 };
 }
 
 async function prepare(c: Case, target: Target, l: Layout, call: Call, must: (op: Op) => Promise<Value>): Promise<void> {

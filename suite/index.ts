@@ -4,6 +4,7 @@ import { copyupCases } from './cases/copyup.ts';
 import { linkCases } from './cases/link.ts';
 import { noCopyupCases } from './cases/no-copyup.ts';
 import { permissionCases } from './cases/permissions.ts';
+import { persistCases } from './cases/persist.ts';
 import { readdirCases } from './cases/readdir.ts';
 import { removeCases } from './cases/remove.ts';
 import { renameCases } from './cases/rename.ts';
@@ -21,5 +22,6 @@ export function allCases(): Case[] {
     ...readdirCases,
     ...linkCases,
     ...permissionCases,
+    ...persistCases,
   ];
 }

@@ -1,12 +1,15 @@
 // Step builders: one function per call, arguments in the order the transcript prints them.
 import type { Cred, OpenFlag, Op, RenameFlag, TimeSpec, XattrFlag } from '../harness/protocol.ts';
 
+/** Steps the harness carries out itself rather than the executor. */
+export type HarnessOp = { op: 'remount' };
+
 export interface Step {
-  op: Op;
+  op: Op | HarnessOp;
   cred?: Cred;
 }
 
-const step = (op: Op): Step => ({ op });
+const step = (op: Op | HarnessOp): Step => ({ op });
 const bytes = (text: string) => ({ b64: Buffer.from(text).toString('base64') });
 const flagList = <F extends string>(flags: string): F[] => flags.split('|').filter(Boolean) as F[];
 
@@ -64,6 +67,9 @@ export const getxattr = (path: string, name: string): Step => step({ op: 'getxat
 export const listxattr = (path: string): Step => step({ op: 'listxattr', path });
 export const removexattr = (path: string, name: string): Step => step({ op: 'removexattr', path, name });
 export const mmapwrite = (fd: string, text: string, off = 0): Step => step({ op: 'mmapwrite', fd, off, data: bytes(text) });
+
+/** Unmounts and mounts the union again on the same layers: what persists on disk shows. */
+export const remount = (): Step => step({ op: 'remount' });
 
 /** Run steps with another user's credentials. */
 export const as = (cred: Cred, ...steps: Step[]): Step[] => steps.map((s) => ({ ...s, cred }));

@@ -1,6 +1,6 @@
 // A hung case, a broken case, a changed lower layer, Ctrl-C, bad input: the run goes on and leaves nothing.
 import t from 'tap';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Case } from '../suite/dsl.ts';
 import { fifo } from '../suite/fixture.ts';
@@ -23,6 +23,13 @@ t.test('a hung case is killed as fail:timeout, its mount freed, and the next cas
   const rs = await runSuite([hang, fine, hang], makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
   t.same(rs.map((r) => verdictText(r.verdict)), ['fail:timeout', 'pass', 'fail:timeout']);
   t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('on a FUSE target a hung case is aborted through fusectl and the daemon is ended', async (t) => {
+  const rs = await runSuite([hang, fine], makeTarget('fuse-overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
+  t.same(rs.map((r) => verdictText(r.verdict)), ['fail:timeout', 'pass']);
+  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(execFileSync('sh', ['-c', 'pgrep -x fuse-overlayfs -P $PPID || true'], { encoding: 'utf8' }).trim(), '', 'no daemon left');
 });
 
 t.test('a broken case definition is reported with its id and the run goes on', async (t) => {

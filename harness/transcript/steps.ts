@@ -1,6 +1,6 @@
 // One transcript line per step: the call as the case wrote it, then its result.
 import type { Bytes, DirEntry, Op, Response, StatValue, TimeSpec, Value } from '../protocol.ts';
-import type { Step } from '../../suite/steps.ts';
+import type { HarnessOp, Step } from '../../suite/steps.ts';
 import { Aliases, bytesText, statText, timeSpecText, timeText } from './format.ts';
 
 const isBytes = (v: unknown): v is Bytes => typeof v === 'object' && v !== null && 'b64' in v;
@@ -18,7 +18,7 @@ function argText(key: string, v: unknown): string {
 }
 
 export function stepText(step: Step): string {
-  const { op, ...args } = step.op as Op & Record<string, unknown>;
+  const { op, ...args } = step.op as (Op | HarnessOp) & Record<string, unknown>;
   const words = [op, ...Object.entries(args).map(([k, v]) => argText(k, v)).filter(Boolean)];
   const who = step.cred ? `[${step.cred.uid}:${step.cred.gid}] ` : '';
   return who + words.join(' ');
@@ -38,7 +38,7 @@ export function statLine(s: StatValue, ids: Ids): string {
 
 const entryText = (e: DirEntry, ids: Ids) => `${e.name}:${e.type}:${ids.ino.of(e.ino)}`;
 
-export function resultText(op: Op, r: Response, ids: Ids): string {
+export function resultText(op: Op | HarnessOp, r: Response, ids: Ids): string {
   if (!r.ok) return 'errno' in r ? r.errno : `REFUSED(${r.refused})`;
   const v = r.value;
   if (v === null) return op.op === 'readdir' ? 'end' : '0';
