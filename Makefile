@@ -23,3 +23,7 @@ typecheck: deps
 test: deps
 	@npx tsc --noEmit -p .
 	@npx tap
+
+.PHONY: spec-coverage
+spec-coverage: deps
+	@node --import tsx harness/spec-coverage.ts

@@ -2,9 +2,11 @@
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
 import { plainTarget } from './plain.ts';
+import { referenceTarget } from './reference.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
 
 const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
+  reference: referenceTarget,
   plain: (spec, options) => {
     if (options.length) throw new TargetError(`plain takes no options (got ${options.join(',')})`);
     return plainTarget(spec);

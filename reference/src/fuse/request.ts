@@ -36,6 +36,14 @@ export class Request {
     return [this.buf.toString('utf8', start, nul), nul + 1 - IN_HEADER_SIZE];
   }
 
+  /** NUL-terminated byte string at body offset off (copied), and the offset after its NUL. */
+  cbytes(off: number): [Buffer, number] {
+    const start = IN_HEADER_SIZE + off;
+    let nul = this.buf.indexOf(0, start);
+    if (nul < 0 || nul > this.end) nul = this.end;
+    return [Buffer.from(this.buf.subarray(start, nul)), nul + 1 - IN_HEADER_SIZE];
+  }
+
   bytes(off: number, len: number): Buffer {
     const start = IN_HEADER_SIZE + off;
     return this.buf.subarray(start, start + len);

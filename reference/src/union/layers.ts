@@ -15,11 +15,18 @@ export interface Layer {
   readonly name: string;
 }
 
-export interface LayerDirs { upper: string | null; lowers: string[]; work: string | null }
+/** Layer roots opened (before mounting) by the main thread, handed to the server as fds. */
+export interface LayerFds { upper: number | null; lowers: number[]; work: number | null; names: { upper: string | null; lowers: string[] } }
 
-function openRoot(dir: string): { fd: number; dev: bigint } {
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  return { fd, dev: fs.fstatSync(fd, { bigint: true }).dev };
+/** Opens the layer roots of a validated layout. */
+export function openLayerFds(dirs: { upper: string | null; lowers: string[]; work: string | null }): LayerFds {
+  const open = (d: string): number => fs.openSync(d, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  return {
+    upper: dirs.upper === null ? null : open(dirs.upper),
+    lowers: dirs.lowers.map(open),
+    work: dirs.work === null ? null : open(dirs.work),
+    names: { upper: dirs.upper, lowers: dirs.lowers },
+  };
 }
 
 export class Layers {
@@ -31,29 +38,23 @@ export class Layers {
   readonly work: string | null;
   private readonly fds: number[] = [];
 
-  constructor(dirs: LayerDirs) {
-    if (dirs.upper !== null) {
-      const { fd, dev } = openRoot(dirs.upper);
-      this.fds.push(fd);
-      this.upper = { index: 0, isUpper: true, root: `/proc/self/fd/${fd}`, dev, name: dirs.upper };
+  constructor(fds: LayerFds) {
+    const dev = (fd: number): bigint => fs.fstatSync(fd, { bigint: true }).dev;
+    if (fds.upper !== null) {
+      this.fds.push(fds.upper);
+      this.upper = { index: 0, isUpper: true, root: `/proc/self/fd/${fds.upper}/.`, dev: dev(fds.upper), name: fds.names.upper ?? '' };
       this.byIndex[0] = this.upper;
     } else {
       this.upper = null;
     }
-    this.lowers = dirs.lowers.map((d, i) => {
-      const { fd, dev } = openRoot(d);
+    this.lowers = fds.lowers.map((fd, i) => {
       this.fds.push(fd);
-      const l: Layer = { index: i + 1, isUpper: false, root: `/proc/self/fd/${fd}`, dev, name: d };
+      const l: Layer = { index: i + 1, isUpper: false, root: `/proc/self/fd/${fd}/.`, dev: dev(fd), name: fds.names.lowers[i] ?? '' };
       this.byIndex[i + 1] = l;
       return l;
     });
-    if (dirs.work !== null) {
-      const fd = openRoot(dirs.work).fd;
-      this.fds.push(fd);
-      this.work = `/proc/self/fd/${fd}`;
-    } else {
-      this.work = null;
-    }
+    if (fds.work !== null) this.fds.push(fds.work);
+    this.work = fds.work === null ? null : `/proc/self/fd/${fds.work}`;
   }
 
   get(index: number): Layer {

@@ -1,0 +1,106 @@
+// UNLINK and RMDIR. A whiteout is left only where a lower layer has the
+// name (else the upper object is just removed). rmdir of a merged directory
+// succeeds when no entry is visible: the upper directory's whiteouts are
+// not entries; they go with it.
+import * as fs from 'node:fs';
+import { E, FsError, errnoOf } from '../sys/errno.ts';
+import { RENAME_EXCHANGE, renameat2 } from '../sys/libc.ts';
+import { Op } from '../fuse/protocol.ts';
+import type { Session } from '../fuse/session.ts';
+import { copyUp } from '../union/copyup.ts';
+import { clearWhiteouts, listMerged } from '../union/merge.ts';
+import type { Node } from '../union/nodes.ts';
+import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
+
+export function registerRemoveOps(s: Session, u: Union): void {
+  s.on(Op.UNLINK, (req) => {
+    const [name] = req.str(0);
+    unlinkName(u, u.nodes.get(req.nodeid), name);
+    return Buffer.alloc(0);
+  });
+  s.on(Op.RMDIR, (req) => {
+    const [name] = req.str(0);
+    rmdirName(u, u.nodes.get(req.nodeid), name);
+    return Buffer.alloc(0);
+  });
+}
+
+/** Puts a whiteout at the (absent) upper path p. */
+export function whiteoutAt(u: Union, p: string): void {
+  const wh = u.work.whiteout();
+  try {
+    fs.renameSync(wh, p);
+  } catch (err) {
+    u.work.discard(wh);
+    throw err;
+  }
+}
+
+function unlinkName(u: Union, parent: Node, name: string): void {
+  u.requireWritable();
+  const res = u.resolveChild(parent, name);
+  if (res === null) throw new FsError(E.ENOENT);
+  if ((res.type & S_IFMT) === S_IFDIR) throw new FsError(E.EISDIR);
+  const rel = u.childPath(parent, name);
+  const node = u.nodes.child(parent, name);
+  if (res.upper) {
+    const p = u.layers.upperPath(rel);
+    const st = u.lstat(p);
+    if (u.lowerPositive(parent, name)) {
+      whiteoutAt(u, p); // rename over the upper object: one atomic step
+    } else {
+      fs.unlinkSync(p);
+    }
+    if (st !== undefined && st.nlink <= 1n) u.inodes.removed(st.ino);
+  } else {
+    copyUp(u, parent);
+    whiteoutAt(u, u.layers.upperPath(rel));
+  }
+  if (node !== undefined) u.nodes.detach(node);
+  u.changed();
+}
+
+function rmdirName(u: Union, parent: Node, name: string): void {
+  u.requireWritable();
+  const res = u.resolveChild(parent, name);
+  if (res === null) throw new FsError(E.ENOENT);
+  if ((res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
+  const node = u.nodes.bind(parent, name, res);
+  if (listMerged(u, node).length > 0) throw new FsError(E.ENOTEMPTY);
+  const rel = u.childPath(parent, name);
+  const needWhiteout = res.lowers.length > 0 || u.lowerPositive(parent, name);
+  if (res.upper) {
+    const p = u.layers.upperPath(rel);
+    const st = u.lstat(p);
+    if (needWhiteout) replaceDirWithWhiteout(u, p);
+    else {
+      clearWhiteouts(u, p);
+      fs.rmdirSync(p);
+    }
+    if (st !== undefined) u.inodes.removed(st.ino);
+  } else {
+    copyUp(u, parent);
+    whiteoutAt(u, u.layers.upperPath(rel));
+  }
+  u.nodes.detach(node);
+  u.changed();
+}
+
+/** Swaps a (visibly empty) upper directory for a whiteout, then removes the directory from work/. */
+function replaceDirWithWhiteout(u: Union, dir: string): void {
+  const wh = u.work.whiteout();
+  try {
+    renameat2(wh, dir, RENAME_EXCHANGE);
+  } catch (err) {
+    if (errnoOf(err) !== E.EINVAL) {
+      u.work.discard(wh);
+      throw err;
+    }
+    // No RENAME_EXCHANGE on the upper filesystem: empty it, remove it, then whiteout.
+    clearWhiteouts(u, dir);
+    fs.rmdirSync(dir);
+    fs.renameSync(wh, dir);
+    return;
+  }
+  u.work.discard(wh); // the old directory with its whiteouts
+}

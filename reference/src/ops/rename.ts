@@ -1,0 +1,135 @@
+// RENAME and RENAME2 (renameat2 flags arrive with protocol >= 7.23).
+// A lower file is copied up, renamed in upper, and a whiteout is left at
+// the source if a lower layer has that name (RENAME_WHITEOUT does the last
+// two steps atomically). A directory present in any lower layer cannot be
+// moved: EXDEV. An upper-only directory moves; if the target name has a
+// lower directory, the moved directory becomes opaque.
+import * as fs from 'node:fs';
+import { E, FsError, errnoOf } from '../sys/errno.ts';
+import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../sys/libc.ts';
+import { Op } from '../fuse/protocol.ts';
+import type { Session } from '../fuse/session.ts';
+import { copyUp, copyUpEntry } from '../union/copyup.ts';
+import { clearWhiteouts, listMerged } from '../union/merge.ts';
+import type { Node, Resolution } from '../union/nodes.ts';
+import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
+import { whiteoutAt } from './remove.ts';
+
+export function registerRenameOps(s: Session, u: Union): void {
+  s.on(Op.RENAME, (req) => {
+    const newParent = u.nodes.get(req.num64(0));
+    const [oldName, next] = req.str(8);
+    const [newName] = req.str(next);
+    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, 0);
+    return Buffer.alloc(0);
+  });
+  s.on(Op.RENAME2, (req) => {
+    const newParent = u.nodes.get(req.num64(0));
+    const flags = req.u32(8);
+    const [oldName, next] = req.str(16);
+    const [newName] = req.str(next);
+    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, flags);
+    return Buffer.alloc(0);
+  });
+}
+
+const isDir = (r: Resolution): boolean => (r.type & S_IFMT) === S_IFDIR;
+
+/** A directory that has a lower part cannot be renamed (no redirect_dir). */
+function checkMovable(r: Resolution): void {
+  if (isDir(r) && (r.lowers.length > 0 || !r.upper)) throw new FsError(E.EXDEV);
+}
+
+function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
+  if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) throw new FsError(E.EINVAL);
+  if ((flags & RENAME_WHITEOUT) !== 0) throw new FsError(E.EINVAL); // as overlayfs
+  if ((flags & RENAME_NOREPLACE) !== 0 && (flags & RENAME_EXCHANGE) !== 0) throw new FsError(E.EINVAL);
+  u.requireWritable();
+  const src = u.resolveChild(oldParent, oldName);
+  if (src === null) throw new FsError(E.ENOENT);
+  const dst = u.resolveChild(newParent, newName);
+  const oldRel = u.childPath(oldParent, oldName);
+  const newRel = u.childPath(newParent, newName);
+  if (oldRel === newRel) return;
+  checkMovable(src);
+
+  if ((flags & RENAME_EXCHANGE) !== 0) {
+    if (dst === null) throw new FsError(E.ENOENT);
+    checkMovable(dst);
+    return exchange(u, oldParent, oldName, src, newParent, newName, dst);
+  }
+  if (dst !== null) {
+    if ((flags & RENAME_NOREPLACE) !== 0) throw new FsError(E.EEXIST);
+    if (isDir(src) && !isDir(dst)) throw new FsError(E.ENOTDIR);
+    if (!isDir(src) && isDir(dst)) throw new FsError(E.EISDIR);
+    if (isDir(dst) && listMerged(u, u.nodes.bind(newParent, newName, dst)).length > 0) throw new FsError(E.ENOTEMPTY);
+    if (src.upper && dst.upper) {
+      const a = u.lstat(u.layers.upperPath(oldRel));
+      const b = u.lstat(u.layers.upperPath(newRel));
+      if (a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev) return; // two links of one file
+    }
+  }
+
+  copyUp(u, oldParent);
+  copyUp(u, newParent);
+  copyUpEntry(u, oldParent, oldName, src);
+  const from = u.layers.upperPath(oldRel);
+  const to = u.layers.upperPath(newRel);
+  const whiteoutSource = u.lowerPositive(oldParent, oldName);
+  const targetLower = u.lowerPositive(newParent, newName);
+  const below = u.lstat(to); // undefined, a whiteout, or the upper part of dst
+  const targetIsWhiteout = below !== undefined && u.format.isWhiteout(below);
+  if (dst !== null && isDir(dst) && dst.upper) clearWhiteouts(u, to);
+
+  if (isDir(src) && targetIsWhiteout) {
+    // A directory cannot replace a character device: swap them, then the whiteout sits at the source.
+    renameat2(from, to, RENAME_EXCHANGE);
+    if (!whiteoutSource) fs.unlinkSync(from);
+  } else if (whiteoutSource) {
+    renameWithWhiteout(u, from, to);
+  } else {
+    fs.renameSync(from, to);
+  }
+  if (isDir(src) && targetLower) u.format.setOpaque(to);
+  if (below !== undefined && !targetIsWhiteout && (isDir(dst!) || below.nlink <= 1n)) u.inodes.removed(below.ino);
+
+  const moved = u.nodes.child(oldParent, oldName);
+  if (moved !== undefined) {
+    u.nodes.move(moved, newParent, newName);
+    moved.res = { type: src.type, upper: true, lowers: [] };
+  } else {
+    const replaced = u.nodes.child(newParent, newName);
+    if (replaced !== undefined) u.nodes.detach(replaced);
+  }
+  u.changed();
+}
+
+function renameWithWhiteout(u: Union, from: string, to: string): void {
+  try {
+    renameat2(from, to, RENAME_WHITEOUT);
+  } catch (err) {
+    if (errnoOf(err) !== E.EINVAL) throw err;
+    fs.renameSync(from, to); // the upper filesystem lacks RENAME_WHITEOUT
+    whiteoutAt(u, from);
+  }
+}
+
+function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, newParent: Node, newName: string, dst: Resolution): void {
+  copyUp(u, oldParent);
+  copyUp(u, newParent);
+  copyUpEntry(u, oldParent, oldName, src);
+  copyUpEntry(u, newParent, newName, dst);
+  const a = u.layers.upperPath(u.childPath(oldParent, oldName));
+  const b = u.layers.upperPath(u.childPath(newParent, newName));
+  renameat2(a, b, RENAME_EXCHANGE);
+  if (isDir(src) && u.lowerPositive(newParent, newName)) u.format.setOpaque(b);
+  if (isDir(dst) && u.lowerPositive(oldParent, oldName)) u.format.setOpaque(a);
+  const na = u.nodes.child(oldParent, oldName);
+  const nb = u.nodes.child(newParent, newName);
+  if (na !== undefined && nb !== undefined) u.nodes.swap(na, nb);
+  else if (na !== undefined) u.nodes.move(na, newParent, newName);
+  else if (nb !== undefined) u.nodes.move(nb, oldParent, oldName);
+  if (na !== undefined) na.res = { type: src.type, upper: true, lowers: [] };
+  if (nb !== undefined) nb.res = { type: dst.type, upper: true, lowers: [] };
+  u.changed();
+}

@@ -1,0 +1,126 @@
+// Copyup: make the visible lower object of a name exist in upper, with the
+// same type, data (or symlink target, or device number), mode, owner,
+// times and xattrs (except the format's own). Parents are copied up first,
+// as directories with the lower directory's metadata. The copy is built in
+// workdir/work and renamed into place, so upper only ever holds complete
+// copies; on any error the temp is removed and the errno returned.
+import * as fs from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { E, FsError, errnoOf } from '../sys/errno.ts';
+import {
+  copyFileRange, lgetxattr, llistxattr, lsetxattr, lutimens, mknod, renameat2, RENAME_NOREPLACE, tsFromNs,
+} from '../sys/libc.ts';
+import type { Node, Resolution } from './nodes.ts';
+import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Union } from './union.ts';
+
+const O_NOATIME = fs.constants.O_NOATIME ?? 0o1000000;
+const CHUNK = 8 * 1024 * 1024;
+
+export interface CopyupOptions {
+  /** Copy at most this many bytes of data (truncate(N), O_TRUNC = 0). */
+  dataLimit?: number;
+}
+
+/** Ensures node's object exists in upper. No-op for upper objects. */
+export function copyUp(u: Union, node: Node, opts: CopyupOptions = {}): void {
+  if (node.res.upper) return;
+  u.requireWritable();
+  if (node.parent === null) throw new FsError(node.orphan ? E.ENOENT : E.EIO);
+  copyUp(u, node.parent);
+  copyUpEntry(u, node.parent, node.name, node.res, opts);
+}
+
+/** Copies up parent/name whose resolution is res (the parent is already in upper). */
+export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolution, opts: CopyupOptions = {}): void {
+  if (res.upper) return;
+  const rel = u.childPath(parent, name);
+  const lowerPath = u.layers.path(u.topLayer(res), rel);
+  const upperPath = u.layers.upperPath(rel);
+  const parentUpper = u.layers.upperPath(u.nodes.path(parent));
+  const st = fs.lstatSync(lowerPath, { bigint: true });
+  const parentSt = fs.lstatSync(parentUpper, { bigint: true });
+  const tmp = u.work.temp();
+  try {
+    build(u, tmp, lowerPath, st, opts.dataLimit);
+    renameat2(tmp, upperPath, RENAME_NOREPLACE);
+  } catch (err) {
+    u.work.discard(tmp);
+    throw new FsError(errnoOf(err), `copyup ${rel}`);
+  }
+  // A copyup is not a change of the parent's contents: keep its times.
+  try {
+    lutimens(parentUpper, tsFromNs(parentSt.atimeNs), tsFromNs(parentSt.mtimeNs));
+  } catch {
+    // cosmetic
+  }
+  u.inodes.copiedUp(fs.lstatSync(upperPath, { bigint: true }), st);
+  res.upper = true;
+}
+
+function build(u: Union, tmp: string, lowerPath: string, st: BigIntStats, dataLimit: number | undefined): void {
+  const type = Number(st.mode) & S_IFMT;
+  const perm = Number(st.mode) & 0o7777;
+  if (type === S_IFREG) {
+    copyData(lowerPath, tmp, dataLimit ?? Number(st.size));
+  } else if (type === S_IFDIR) {
+    fs.mkdirSync(tmp, { mode: 0o700 });
+  } else if (type === S_IFLNK) {
+    fs.symlinkSync(fs.readlinkSync(lowerPath, { encoding: 'buffer' }), tmp);
+  } else {
+    mknod(tmp, type | perm, st.rdev); // fifo, socket, character or block device
+  }
+  copyXattrs(u, lowerPath, tmp);
+  fs.lchownSync(tmp, Number(st.uid), Number(st.gid));
+  if (type !== S_IFLNK) fs.chmodSync(tmp, perm); // after chown, which clears set-id bits
+  lutimens(tmp, tsFromNs(st.atimeNs), tsFromNs(st.mtimeNs));
+}
+
+function copyData(src: string, dst: string, limit: number): void {
+  const inFd = fs.openSync(src, fs.constants.O_RDONLY | O_NOATIME);
+  let outFd = -1;
+  try {
+    outFd = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    let left = limit;
+    let useRange = true;
+    let buf: Buffer | null = null;
+    while (left > 0) {
+      let n: number;
+      if (useRange) {
+        try {
+          n = copyFileRange(inFd, outFd, Math.min(left, CHUNK));
+        } catch (err) {
+          const e = errnoOf(err);
+          if (e !== E.EXDEV && e !== E.EINVAL && e !== E.ENOSYS && e !== E.EOPNOTSUPP) throw err;
+          useRange = false;
+          continue;
+        }
+      } else {
+        buf ??= Buffer.allocUnsafe(1024 * 1024);
+        n = fs.readSync(inFd, buf, 0, Math.min(left, buf.length), null);
+        let off = 0;
+        while (off < n) off += fs.writeSync(outFd, buf, off, n - off);
+      }
+      if (n === 0) break;
+      left -= n;
+    }
+    fs.fsyncSync(outFd);
+  } finally {
+    fs.closeSync(inFd);
+    if (outFd >= 0) fs.closeSync(outFd);
+  }
+}
+
+function copyXattrs(u: Union, src: string, dst: string): void {
+  for (const name of llistxattr(src)) {
+    if (u.format.isReserved(name)) continue;
+    const value = lgetxattr(src, name);
+    if (value === null) continue;
+    try {
+      lsetxattr(dst, name, value, 0);
+    } catch (err) {
+      const e = errnoOf(err);
+      // A namespace the upper filesystem does not support (as overlayfs, skip it).
+      if (e !== E.EOPNOTSUPP && e !== E.ENOTSUP) throw err;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// The merged listing of a directory: layers top-down, the first occurrence
+// of a name wins, whiteouts hide the name in every layer below and are never
+// listed, an opaque directory ends the merge (its resolution already stops
+// there). d_type and d_ino come from the winning layer.
+import type { BigIntStats } from 'node:fs';
+import * as fs from 'node:fs';
+import { DT_CHR, DT_DIR, DT_UNKNOWN, dtypeOfMode, readDirents } from '../sys/dirents.ts';
+import type { Node } from './nodes.ts';
+import type { Union } from './union.ts';
+
+export interface MergedEntry { name: string; type: number; ino: bigint; layer: number }
+
+export function listMerged(u: Union, node: Node): MergedEntry[] {
+  const rel = u.nodes.path(node);
+  const res = node.res;
+  const order: number[] = res.upper ? [0, ...res.lowers] : res.lowers;
+  const seen = new Set<string>();
+  const out: MergedEntry[] = [];
+  for (const idx of order) {
+    const layer = u.layers.get(idx);
+    const dir = layer.root + rel;
+    let entries;
+    try {
+      entries = readDirents(dir);
+    } catch {
+      continue; // vanished or not a directory in this layer
+    }
+    for (const d of entries) {
+      if (seen.has(d.name)) continue;
+      seen.add(d.name);
+      let type = d.type;
+      let st: BigIntStats | undefined;
+      const stat = (): BigIntStats | undefined => (st ??= u.lstat(`${dir}/${d.name}`));
+      if (type === DT_CHR || type === DT_UNKNOWN) {
+        const s = stat();
+        if (s === undefined) continue;
+        if (u.format.isWhiteout(s)) continue;
+        type = dtypeOfMode(Number(s.mode));
+      }
+      const ino = layer.isUpper ? u.inodes.upperDirent(layer.dev, d.ino, stat) : u.inodes.raw(layer.dev, d.ino);
+      out.push({ name: d.name, type, ino, layer: idx });
+    }
+  }
+  return out;
+}
+
+/** Number of visible subdirectories (for st_nlink = 2 + subdirs of a merged directory). */
+export function countSubdirs(u: Union, node: Node): number {
+  let n = 0;
+  for (const e of listMerged(u, node)) if (e.type === DT_DIR) n++;
+  return n;
+}
+
+/** Removes the whiteouts of an upper directory whose visible entries are all gone. */
+export function clearWhiteouts(u: Union, upperDir: string): void {
+  for (const d of readDirents(upperDir)) {
+    const p = `${upperDir}/${d.name}`;
+    const st = u.lstat(p);
+    if (st !== undefined && u.format.isWhiteout(st)) fs.unlinkSync(p);
+  }
+}

@@ -1,0 +1,184 @@
+// State of one mounted union and the lookup rules every handler shares:
+// names resolve top-down (upper, then each lower); a whiteout ends the
+// search; directories merge with the directories of the same name below
+// them until an opaque one; any non-directory ends the search.
+import * as fs from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { E, FsError, errnoOf } from '../sys/errno.ts';
+import type { Attr } from '../fuse/protocol.ts';
+import { Format } from './format.ts';
+import { Inodes } from './inodes.ts';
+import { type Layer, type LayerFds, Layers } from './layers.ts';
+import { type Node, Nodes, type Resolution } from './nodes.ts';
+import { Workdir } from './workdir.ts';
+import { Handles } from './handles.ts';
+import { countSubdirs } from './merge.ts';
+
+export const S_IFMT = fs.constants.S_IFMT;
+export const S_IFDIR = fs.constants.S_IFDIR;
+export const S_IFREG = fs.constants.S_IFREG;
+export const S_IFLNK = fs.constants.S_IFLNK;
+export const NAME_MAX = 255;
+
+export interface UnionOptions { fds: LayerFds; userxattr: boolean }
+
+export class Union {
+  readonly layers: Layers;
+  readonly format: Format;
+  readonly work: Workdir;
+  readonly nodes: Nodes;
+  readonly inodes: Inodes;
+  readonly handles = new Handles();
+  readonly readonly: boolean;
+  /** Bumped by every change of the namespace; stamps cached listings. */
+  stamp = 0;
+  /** Lower files are opened FOPEN_DIRECT_IO (set once the kernel allows mmap on such files). */
+  directIoLower = false;
+
+  constructor(opts: UnionOptions) {
+    this.layers = new Layers(opts.fds);
+    this.format = new Format(opts.userxattr);
+    this.work = new Workdir(this.layers.work, this.format);
+    this.readonly = this.layers.upper === null;
+    const top = this.layers.upper ?? this.layers.lowers[0]!;
+    this.inodes = new Inodes(top.dev);
+    this.nodes = new Nodes({ type: S_IFDIR, upper: this.layers.upper !== null, lowers: this.layers.lowers.map((l) => l.index) });
+  }
+
+  /** lstat that returns undefined for a name that is absent (ENOENT, or ENOTDIR on the way). */
+  lstat(p: string): BigIntStats | undefined {
+    try {
+      return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      if (errnoOf(err) === E.ENOTDIR) return undefined;
+      throw err;
+    }
+  }
+
+  requireWritable(): void {
+    if (this.readonly) throw new FsError(E.EROFS);
+  }
+
+  /** Union path of parent/name ("/a/b"). */
+  childPath(parent: Node, name: string): string {
+    if (Buffer.byteLength(name) > NAME_MAX) throw new FsError(E.ENAMETOOLONG);
+    return `${this.nodes.path(parent)}/${name}`;
+  }
+
+  /** Resolution of parent/name, or null when nothing is visible there. */
+  resolveChild(parent: Node, name: string): Resolution | null {
+    const pres = parent.res;
+    if ((pres.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
+    const rel = this.childPath(parent, name);
+    let res: Resolution | null = null;
+    const order: number[] = pres.upper ? [0, ...pres.lowers] : pres.lowers;
+    for (const idx of order) {
+      const layer = this.layers.get(idx);
+      const p = layer.root + rel;
+      const st = this.lstat(p);
+      if (st === undefined) continue;
+      if (this.format.isWhiteout(st)) break;
+      const type = Number(st.mode) & S_IFMT;
+      if (res === null) {
+        res = { type, upper: layer.isUpper, lowers: [] };
+        if (type !== S_IFDIR) {
+          if (!layer.isUpper) res.lowers.push(idx);
+          break;
+        }
+        if (!layer.isUpper) res.lowers.push(idx);
+        if (this.format.isOpaque(p)) break;
+      } else {
+        if (type !== S_IFDIR) break;
+        res.lowers.push(idx);
+        if (this.format.isOpaque(p)) break;
+      }
+    }
+    return res;
+  }
+
+  /** Would anything in the lower layers show at parent/name if upper had nothing there? */
+  lowerPositive(parent: Node, name: string): boolean {
+    const rel = this.childPath(parent, name);
+    for (const idx of parent.res.lowers) {
+      const st = this.lstat(this.layers.path(idx, rel));
+      if (st === undefined) continue;
+      return !this.format.isWhiteout(st);
+    }
+    return false;
+  }
+
+  /** The layer holding the visible object of a resolution. */
+  topLayer(res: Resolution): Layer {
+    if (res.upper) return this.layers.upper!;
+    const idx = res.lowers[0];
+    if (idx === undefined) throw new FsError(E.ESTALE);
+    return this.layers.get(idx);
+  }
+
+  /** Real path of the visible object of a node. */
+  topPath(node: Node): string {
+    return this.topLayer(node.res).root + this.nodes.path(node);
+  }
+
+  upperPath(node: Node): string {
+    return this.layers.upperPath(this.nodes.path(node));
+  }
+
+  /** lstat of the visible object; ENOENT if it vanished underneath. */
+  statNode(node: Node): BigIntStats {
+    const st = this.lstat(this.topPath(node));
+    if (st === undefined) throw new FsError(E.ENOENT);
+    return st;
+  }
+
+  isMerged(res: Resolution): boolean {
+    return (res.type & S_IFMT) === S_IFDIR && res.lowers.length > (res.upper ? 0 : 1);
+  }
+
+  /** Inode number reported for a node's visible object (see inodes.ts). */
+  ino(st: BigIntStats, layer: Layer): bigint {
+    return layer.isUpper ? this.inodes.upper(st) : this.inodes.lower(st);
+  }
+
+  /** Attributes of a node's visible object as the kernel will see them. */
+  attr(node: Node, st: BigIntStats, layer: Layer = this.topLayer(node.res)): Attr {
+    let nlink = Number(st.nlink);
+    if (this.isMerged(node.res) && !node.orphan) {
+      if (node.listing === null || node.listing.stamp !== this.stamp) {
+        node.listing = { stamp: this.stamp, dirs: countSubdirs(this, node) };
+      }
+      nlink = 2 + node.listing.dirs;
+    }
+    return {
+      ino: this.ino(st, layer),
+      size: st.size,
+      blocks: st.blocks,
+      atimeNs: st.atimeNs,
+      mtimeNs: st.mtimeNs,
+      ctimeNs: st.ctimeNs,
+      mode: Number(st.mode),
+      nlink,
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      rdev: st.rdev,
+      blksize: Number(st.blksize),
+    };
+  }
+
+  /** Attributes of a node the kernel still holds after its name went away: from an open fd. */
+  orphanAttr(node: Node): Attr {
+    for (const fh of node.handles) {
+      const h = this.handles.file(fh);
+      const st = fs.fstatSync(h.fd, { bigint: true });
+      const layer = h.upper ? this.layers.upper! : this.topLayer(node.res);
+      const a = this.attr(node, st, layer);
+      if (!h.upper) a.nlink = Math.max(0, a.nlink - 1);
+      return a;
+    }
+    throw new FsError(E.ENOENT);
+  }
+
+  changed(): void {
+    this.stamp++;
+  }
+}
