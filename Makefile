@@ -5,7 +5,7 @@ FORMAT ?= text
 ARGS ?=
 CLI := harness/bin/union-conformance
 
-.PHONY: conformance test deps typecheck record
+.PHONY: conformance test deps typecheck record compare
 
 deps:
 	@harness/bin/ensure-deps $(TARGET)
@@ -16,6 +16,11 @@ conformance: deps
 # Writes each case's actual transcript under results/runs/<target>/ for review (never into golden/).
 record: deps
 	@$(CLI) --target '$(TARGET)' --record 'results/runs/$(TARGET)' $(ARGS) || true
+
+TARGETS ?= reference overlayfs overlayfs:redirect_dir=on,index=on fuse-overlayfs plain
+# Runs every target in TARGETS, records each under results/<target>/, writes results/compare.md.
+compare: deps
+	@$(CLI) --compare $(ARGS) $(TARGETS)
 
 typecheck: deps
 	@npx tsc --noEmit -p .
