@@ -1,5 +1,6 @@
 // Where a target's commands run: this machine now, a remote one over SSH later.
 import { $ } from 'zx';
+import type { Workspace } from './workspace.ts';
 
 export interface CommandResult {
   code: number;
@@ -11,6 +12,8 @@ export interface Host {
   name: string;
   /** Runs argv (no shell); never throws for a non-zero exit. */
   run(argv: string[], opts?: { timeoutMs?: number }): Promise<CommandResult>;
+  /** A fresh scratch directory for one run, with an executor to work in it. */
+  workspace(): Promise<Workspace>;
 }
 
 export const localHost: Host = {
@@ -20,6 +23,7 @@ export const localHost: Host = {
     const out = await p;
     return { code: out.exitCode ?? -1, stdout: out.stdout, stderr: out.stderr };
   },
+  workspace: async () => (await import('./workspace.ts')).localWorkspace(),
 };
 
 /** Runs a command and throws an Error naming it and its stderr when it fails. */

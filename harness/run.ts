@@ -1,7 +1,4 @@
 // Runs a list of cases on one target: one executor, a fresh layer set and mount per case.
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { localHost } from './host.ts';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Case } from '../suite/dsl.ts';
 import { problems } from '../suite/dsl.ts';
@@ -9,8 +6,7 @@ import { judge, verdictText, type Judged } from './classify.ts';
 import { loadExpected } from './golden.ts';
 import { CaseSetupError, CaseTimeout, runCase, type Executor } from './run-case.ts';
 import type { Target } from './targets/target.ts';
-import { Cleanup, mountsUnder } from './cleanup.ts';
-import { ExecutorClient } from './executor-client.ts';
+import { Cleanup } from './cleanup.ts';
 
 export interface CaseResult extends Judged {
   id: string;
@@ -28,16 +24,12 @@ export interface RunOptions {
   onStart?: (id: string, done: number, total: number) => void;
 }
 
-/** A run's scratch directory carries the pid, so a later run can tell an abandoned one. */
-export const SCRATCH_PREFIX = 'union-conformance-';
-
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
-  await sweepAbandoned();
-  const workspace = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
-  chmodSync(workspace, 0o755); // cases run some steps as other users, who must reach the mount
+  const ws = await target.host.workspace();
+  const workspace = ws.dir;
   const cleanup = new Cleanup();
-  cleanup.add(() => removeUnmounted(workspace));
-  let exec = await cleanup.executor(() => ExecutorClient.spawnLocal(workspace));
+  cleanup.add(() => ws.dispose());
+  let exec = await cleanup.executor(() => ws.spawnExecutor());
   const results: CaseResult[] = [];
   try {
     for (const [i, c] of cases.entries()) {
@@ -70,50 +62,19 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       if (timedOut || (e instanceof Error && e.name === 'ExecutorGone')) {
         await exec.kill();
         await target.abort(target.layout(caseDir, c.layers.lowers.length));
-        exec = await cleanup.executor(() => ExecutorClient.spawnLocal(workspace));
+        exec = await cleanup.executor(() => ws.spawnExecutor());
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
       return { id, verdict: { class: 'fail', why }, error: (e as Error).message, ms, ops: 0 };
     } finally {
       cleanup.remove(mountCleanup);
       try {
-        removeUnmounted(caseDir);
+        await ws.removeCaseDir(caseDir);
       } catch (e) {
         process.stderr.write(`${id}: ${(e as Error).message}\n`);
       }
     }
   }
-}
-
-/** Scratch dirs of runs whose process is gone: detach their mounts, then remove them. */
-async function sweepAbandoned(): Promise<void> {
-  for (const name of readdirSync(tmpdir())) {
-    const m = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name);
-    if (!m || alive(Number(m[1]))) continue;
-    const dir = join(tmpdir(), name);
-    for (const mnt of mountsUnder(dir).reverse()) await localHost.run(['umount', '-l', mnt]);
-    try {
-      removeUnmounted(dir);
-    } catch (e) {
-      process.stderr.write(`abandoned run ${dir}: ${(e as Error).message}\n`);
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Never removes through a mount: a still-mounted union would take the removal into its upper layer. */
-function removeUnmounted(dir: string): void {
-  const mounts = mountsUnder(dir);
-  if (mounts.length) throw new Error(`not removing ${dir}: still mounted at ${mounts.join(', ')}`);
-  rmSync(dir, { recursive: true, force: true });
 }
 
 async function mustOk(exec: Executor, op: Parameters<Executor['call']>[0]): Promise<void> {
@@ -128,3 +89,4 @@ export const summaryCounts = (results: CaseResult[]) => {
 };
 
 export { verdictText };
+export { SCRATCH_PREFIX } from './workspace.ts';

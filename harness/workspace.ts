@@ -1,0 +1,63 @@
+// A run's scratch directory on the machine the target lives on, and the executor that works in it.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mountsUnder } from './cleanup.ts';
+import { ExecutorClient } from './executor-client.ts';
+import { localHost } from './host.ts';
+
+export interface Workspace {
+  /** Absolute path on the target's machine. */
+  dir: string;
+  /** Starts an executor confined to `dir`. */
+  spawnExecutor(): Promise<ExecutorClient>;
+  /** Removes a case's directory; never through a mount (that would reach into an upper layer). */
+  removeCaseDir(dir: string): Promise<void>;
+  /** Removes the whole scratch directory. */
+  dispose(): Promise<void>;
+}
+
+/** A run's scratch directory carries the pid, so a later run can tell an abandoned one. */
+export const SCRATCH_PREFIX = 'union-conformance-';
+
+export async function localWorkspace(): Promise<Workspace> {
+  await sweepAbandoned();
+  const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
+  chmodSync(dir, 0o755); // cases run some steps as other users, who must reach the mount
+  return {
+    dir,
+    spawnExecutor: async () => ExecutorClient.spawnLocal(dir),
+    removeCaseDir: async (caseDir) => removeUnmounted(caseDir),
+    dispose: async () => removeUnmounted(dir),
+  };
+}
+
+function removeUnmounted(dir: string): void {
+  const mounts = mountsUnder(dir);
+  if (mounts.length) throw new Error(`not removing ${dir}: still mounted at ${mounts.join(', ')}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Scratch dirs of runs whose process is gone: detach their mounts, then remove them. */
+async function sweepAbandoned(): Promise<void> {
+  for (const name of readdirSync(tmpdir())) {
+    const m = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = join(tmpdir(), name);
+    for (const mnt of mountsUnder(dir).reverse()) await localHost.run(['umount', '-l', mnt]);
+    try {
+      removeUnmounted(dir);
+    } catch (e) {
+      process.stderr.write(`abandoned run ${dir}: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
