@@ -119,6 +119,8 @@ async function runTarget(
     process.stderr.write(`union-conformance: target ${target.name} cannot run here: ${missing}\n`);
     return { results: [], ms: 0, code: 3 };
   }
+  const skip = target.skipReason?.();
+  if (skip) process.stderr.write(`union-conformance: target ${target.name}: every case is skipped: ${skip.why}\n`);
   if (o.record) clearRecord(o.record);
   const progress = new Progress(process.stderr);
   const started = Date.now();

@@ -71,6 +71,8 @@ export function layerOps(tree: Tree, format?: FormatWriter): Op[] {
 export async function writeLayer(call: Call, dir: string, tree: Tree, format?: FormatWriter): Promise<void> {
   for (const op of [{ op: 'root', path: dir } as Op, ...layerOps(tree, format)]) {
     const r = await call(op);
+    // A format's marker directories (unionfs-fuse's meta tree) are shared by several markers.
+    if (!r.ok && op.op === 'mkdir' && 'errno' in r && r.errno === 'EEXIST') continue;
     if (!r.ok) throw new LayerWriteError(`writing layer ${dir}: ${op.op} ${'path' in op ? op.path : ''}: ${'errno' in r ? r.errno : r.refused}`);
   }
 }

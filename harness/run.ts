@@ -25,6 +25,7 @@ export interface RunOptions {
 }
 
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
+  const skip = target.skipReason?.() ?? null;
   const ws = await target.host.workspace();
   const workspace = ws.dir;
   const cleanup = new Cleanup();
@@ -47,6 +48,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     const id = typeof c.id === 'string' ? c.id : `#${i}`;
     const bad = problems(c);
     if (bad.length) return { id, verdict: { class: 'fail', why: 'broken-case' }, error: bad.join('; '), ms: 0, ops: 0 };
+    if (skip) return { id, verdict: { class: 'skip', why: skip.tag }, ms: 0, ops: 0 };
     const caseDir = join(workspace, String(i).padStart(4, '0'));
     const mountCleanup = cleanup.add(() => target.abort(target.layout(caseDir, c.layers.lowers.length)));
     const started = Date.now();

@@ -5,7 +5,7 @@ import { allCases } from '../suite/index.ts';
 import { runSuite, summaryCounts, type CaseResult } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
-import { GOLDEN, leftMounts } from './fixtures/util.ts';
+import { GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
 
 const run = (target: string) => runSuite(allCases(), makeTarget(target), { goldenDir: GOLDEN, caseTimeoutMs: 20_000 });
 const classes = (rs: CaseResult[]) => Object.fromEntries(rs.filter((r) => r.verdict.class !== 'pass').map((r) => [r.id, verdictText(r.verdict)]));
@@ -50,4 +50,18 @@ t.test('overlayfs:redirect_dir=on,index=on: the option deviations appear under t
 
 t.test('golden transcripts exist for every case and name their case', async (t) => {
   for (const c of allCases()) t.match(readFileSync(`${GOLDEN}/${c.id}.out`, 'utf8'), new RegExp(`^# ${c.id}\\n`), c.id);
+});
+
+t.test('a custom target described by a config file behaves as the built-in adapter it describes', async (t) => {
+  const slice = allCases().filter((c) => /^(mkdir|rmdir|link|copyup\/chmod)\//.test(c.id));
+  const opts = { goldenDir: GOLDEN, caseTimeoutMs: 20_000 };
+  const builtIn = await runSuite(slice, makeTarget('fuse-overlayfs'), opts);
+  const custom = await runSuite(slice, makeTarget(`custom:${ROOT}harness/targets/examples/fuse-overlayfs.conf`), opts);
+  t.same(custom.map((r) => [r.id, verdictText(r.verdict), r.transcript]), builtIn.map((r) => [r.id, verdictText(r.verdict), r.transcript]));
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('aufs where the kernel has none: every case is skipped with the reason, nothing fails', async (t) => {
+  const rs = await runSuite(allCases().slice(0, 5), makeTarget('aufs'), { goldenDir: GOLDEN, caseTimeoutMs: 1000 });
+  t.same(rs.map((r) => verdictText(r.verdict)), Array(5).fill('skip:no-aufs-in-kernel'));
 });

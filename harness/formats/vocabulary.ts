@@ -20,11 +20,14 @@ export interface FormatReader {
  * lookup, overlayfs at copyup), and which of them exist is the format's
  * business, not a semantic the spec defines. Its children are still listed.
  * Likewise `opaque` is printed only where a lower layer has something at that
- * path: with nothing below, the flag hides nothing and means nothing.
+ * path: with nothing below, the flag hides nothing and means nothing. And
+ * nothing below a whiteout is listed: no lookup can reach it.
  */
 export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] {
   const lines: string[] = [];
+  const whiteouts = objects.filter((o) => o.kind === 'whiteout').map((o) => `${o.path}/`);
   for (const o of objects) {
+    if (whiteouts.some((w) => o.path.startsWith(w))) continue;
     if (o.kind !== 'object') { lines.push(`${o.path}: ${o.kind}`); continue; }
     const s = o.view.stat;
     const opaque = o.opaque === true && lower.all.has(o.path);

@@ -1,8 +1,11 @@
 // TARGET string -> adapter.
+import { aufsTarget } from './aufs.ts';
+import { customTarget } from './custom.ts';
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
 import { plainTarget } from './plain.ts';
 import { referenceTarget } from './reference.ts';
+import { unionfsFuseTarget } from './unionfs-fuse.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
 
 const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
@@ -13,6 +16,9 @@ const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
   },
   overlayfs: overlayfsTarget,
   'fuse-overlayfs': fuseOverlayfsTarget,
+  'unionfs-fuse': unionfsFuseTarget,
+  aufs: aufsTarget,
+  custom: customTarget,
 };
 
 export const targetNames = () => Object.keys(TARGETS);

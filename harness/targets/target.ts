@@ -22,6 +22,8 @@ export interface Target {
   writer?: FormatWriter;
   /** Null when the target can run here, else what is missing, said plainly. */
   check(): Promise<string | null>;
+  /** When set and non-null, every case is reported as skip:<tag> (the filesystem is not here), and `why` is said once. */
+  skipReason?(): { tag: string; why: string } | null;
   layout(caseDir: string, lowerCount: number): Layout;
   mount(l: Layout): Promise<void>;
   unmount(l: Layout): Promise<void>;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lgetxattr } from '../../reference/src/sys/libc.ts';
+import { lgetxattr, llistxattr } from '../../reference/src/sys/libc.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'reference/bin/unionref');
@@ -166,6 +166,8 @@ export function snapshot(root: string): Record<string, string> {
       if (st.isFile()) desc += ` ${st.size} ${fs.readFileSync(path.join(root, r)).toString('base64').slice(0, 64)}`;
       if (st.isSymbolicLink()) desc += ` -> ${fs.readlinkSync(path.join(root, r))}`;
       if (st.isCharacterDevice() || st.isBlockDevice()) desc += ` rdev=${st.rdev}`;
+      const xattrs = llistxattr(path.join(root, r)).filter((n) => n.startsWith('user.')).sort();
+      for (const n of xattrs) desc += ` ${n}=${lgetxattr(path.join(root, r), n)?.toString('base64')}`;
       out[r] = desc;
       if (st.isDirectory()) walk(r);
     }

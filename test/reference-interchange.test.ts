@@ -1,0 +1,103 @@
+// The reference writes the on-disk format of kernel overlayfs: layers
+// changed through the reference mount with `mount -t overlay` and show the
+// same merged tree, and layers changed through kernel overlayfs mount with
+// the reference and show the same tree.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import t from 'tap';
+import { lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { forceUnmount, isMounted, type Layers, makeLayers, mountUnion, removeLayers, snapshot, writeTree } from './reference/harness.ts';
+
+function fixture(): Layers {
+  const L = makeLayers(2);
+  const [l1, l2] = [L.lowers[0]!, L.lowers[1]!];
+  writeTree(l2, {
+    'base/keep': 'keep from l2', 'base/del': 'del', 'base/dir/a': 'a', 'base/dir/b': 'b', 'base/mergeme/x': 'x',
+    'base/ren': 'ren', 'base/chm': 'chm', 'base/xa': 'xa', 'base/hl1': 'hl', 'base/sym': { symlink: 'keep' },
+    'base/l2only/deep/f': 'deep',
+  });
+  fs.linkSync(path.join(l2, 'base/hl1'), path.join(l2, 'base/hl2'));
+  writeTree(l1, { 'base/keep': 'keep from l1', 'base/l1only': 'l1', 'base/mergeme/z': 'z' });
+  return L;
+}
+
+/** The same changes, applied through whichever mount is at root. */
+function mutate(root: string): void {
+  const P = (p: string): string => path.join(root, 'base', p);
+  fs.unlinkSync(P('del'));
+  fs.unlinkSync(P('dir/a'));
+  fs.unlinkSync(P('dir/b'));
+  fs.rmdirSync(P('dir'));
+  fs.mkdirSync(P('dir'));
+  fs.writeFileSync(P('dir/new'), 'new in opaque dir');
+  fs.writeFileSync(P('mergeme/y'), 'y');
+  fs.unlinkSync(P('mergeme/x'));
+  fs.renameSync(P('ren'), P('renamed'));
+  fs.chmodSync(P('chm'), 0o600);
+  fs.chownSync(P('chm'), 123, 456);
+  lsetxattr(P('xa'), 'user.k', Buffer.from('v'), 0);
+  fs.appendFileSync(P('hl1'), '+more');
+  fs.symlinkSync('keep', P('newsym'));
+  fs.mkdirSync(P('newdir/sub'), { recursive: true });
+  fs.writeFileSync(P('newdir/sub/f'), 'f');
+  mknod(P('fifo'), fs.constants.S_IFIFO | 0o640, 0);
+  fs.truncateSync(P('keep'), 4);
+  fs.writeFileSync(P('l2only/deep/g'), 'g');
+  fs.unlinkSync(P('l2only/deep/f'));
+}
+
+function mountKernel(L: Layers): void {
+  const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${L.lowers.join(':')},upperdir=${L.upper},workdir=${L.work}`, L.mnt], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mount -t overlay: ${r.stderr}`);
+}
+
+function umountKernel(L: Layers): void {
+  spawnSync('umount', [L.mnt]);
+  if (isMounted(L.mnt)) forceUnmount(L.mnt);
+}
+
+t.test('written through the reference, read by kernel overlayfs', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  const m = await mountUnion(L);
+  mutate(L.mnt);
+  const viaRef = snapshot(L.mnt);
+  await m.stop();
+  t.notOk(isMounted(L.mnt));
+  mountKernel(L);
+  const viaKernel = snapshot(L.mnt);
+  umountKernel(L);
+  t.same(viaKernel, viaRef, 'kernel overlayfs shows the same merged tree');
+  t.notOk('base/del' in viaKernel);
+  t.same(Object.keys(viaKernel).filter((k) => k.startsWith('base/dir/')), ['base/dir/new'], 'opaque dir hides lower entries');
+});
+
+t.test('written through kernel overlayfs, read by the reference', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  mountKernel(L);
+  mutate(L.mnt);
+  const viaKernel = snapshot(L.mnt);
+  umountKernel(L);
+  t.notOk(isMounted(L.mnt));
+  const m = await mountUnion(L);
+  const viaRef = snapshot(L.mnt);
+  await m.stop();
+  t.same(viaRef, viaKernel, 'the reference shows the same merged tree');
+});
+
+t.test('both ways with userxattr', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  const m = await mountUnion(L, 'userxattr');
+  mutate(L.mnt);
+  const viaRef = snapshot(L.mnt);
+  await m.stop();
+  const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `userxattr,lowerdir=${L.lowers.join(':')},upperdir=${L.upper},workdir=${L.work}`, L.mnt], { encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const viaKernel = snapshot(L.mnt);
+  umountKernel(L);
+  // kernel overlayfs hides user.overlay.* with userxattr, so the comparison covers the tree and user xattrs
+  t.same(viaKernel, viaRef);
+});

@@ -1,0 +1,84 @@
+// Extended attributes on the reference: user xattrs with copyup, and the
+// format's own names (trusted.overlay.*, or user.overlay.* with userxattr)
+// hidden from listxattr and refused.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import t from 'tap';
+import { lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr } from '../reference/src/sys/libc.ts';
+import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+
+const code = (fn: () => unknown): string => {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+};
+
+t.test('trusted.overlay format (default)', async (t) => {
+  const L = makeLayers(1);
+  const low = L.lowers[0]!;
+  writeTree(low, { 'x/f': 'f', 'x/g': 'g', 'x/h': 'h', 'x/opq/': null, 'x/opq/hidden': 'h' });
+  lsetxattr(path.join(low, 'x/f'), 'user.color', Buffer.from('blue'), 0);
+  lsetxattr(path.join(low, 'x/f'), 'trusted.overlay.origin', Buffer.from('from-an-old-overlay'), 0);
+  const m = await mountUnion(L);
+  t.teardown(async () => {
+    await m.stop();
+    removeLayers(L);
+  });
+  const M = (p: string): string => path.join(L.mnt, p);
+  const U = (p: string): string => path.join(L.upper, p);
+
+  t.equal(lgetxattr(M('x/f'), 'user.color')?.toString(), 'blue', 'lower xattr visible');
+  t.same(llistxattr(M('x/f')), ['user.color'], 'reserved names hidden from listxattr');
+  t.notOk(exists(U('x/f')), 'reading xattrs copies nothing up');
+  t.equal(code(() => lgetxattrRaw(M('x/f'), 'user.color', 2)), 'ERANGE');
+  t.equal(code(() => lremovexattr(M('x/g'), 'user.none')), 'ENODATA');
+  t.notOk(exists(U('x/g')), 'removing an absent xattr copies nothing up');
+
+  lsetxattr(M('x/f'), 'user.size', Buffer.from('L'), 0);
+  t.ok(exists(U('x/f')), 'setxattr copies up');
+  t.equal(lgetxattr(U('x/f'), 'user.color')?.toString(), 'blue', 'xattrs carried over');
+  t.equal(lgetxattr(U('x/f'), 'trusted.overlay.origin'), null, 'the format\'s own xattrs are not carried over');
+  t.same(llistxattr(M('x/f')).sort(), ['user.color', 'user.size']);
+  lremovexattr(M('x/f'), 'user.color');
+  t.same(llistxattr(M('x/f')), ['user.size']);
+
+  for (const op of ['get', 'set', 'remove'] as const) {
+    const fn = op === 'get' ? () => lgetxattrRaw(M('x/h'), 'trusted.overlay.opaque', 0)
+      : op === 'set' ? () => lsetxattr(M('x/h'), 'trusted.overlay.opaque', Buffer.from('y'), 0)
+        : () => lremovexattr(M('x/h'), 'trusted.overlay.opaque');
+    t.equal(code(fn), 'EOPNOTSUPP', `${op}xattr of a reserved name is refused`);
+  }
+  t.notOk(exists(U('x/h')), 'a refused setxattr copies nothing up');
+  lsetxattr(M('x/h'), 'user.overlay.fine', Buffer.from('1'), 0);
+  t.equal(lgetxattr(M('x/h'), 'user.overlay.fine')?.toString(), '1', 'user.overlay.* is ordinary without userxattr');
+
+  fs.unlinkSync(M('x/opq/hidden'));
+  fs.rmdirSync(M('x/opq'));
+  fs.mkdirSync(M('x/opq'));
+  t.ok(isOpaque(U('x/opq')));
+  t.same(llistxattr(M('x/opq')), [], 'the opaque mark is not listed');
+});
+
+t.test('userxattr: user.overlay.* format', async (t) => {
+  const L = makeLayers(1);
+  writeTree(L.lowers[0]!, { 'd/inner': 'i', f: 'f' });
+  const m = await mountUnion(L, 'userxattr');
+  t.teardown(async () => {
+    await m.stop();
+    removeLayers(L);
+  });
+  const M = (p: string): string => path.join(L.mnt, p);
+  const U = (p: string): string => path.join(L.upper, p);
+  fs.unlinkSync(M('d/inner'));
+  fs.rmdirSync(M('d'));
+  t.ok(isWhiteout(U('d')), 'whiteouts are still character devices 0/0');
+  fs.mkdirSync(M('d'));
+  t.ok(isOpaque(U('d'), 'user.overlay.'), 'user.overlay.opaque=y');
+  t.notOk(isOpaque(U('d'), 'trusted.overlay.'));
+  t.same(fs.readdirSync(M('d')), []);
+  t.same(llistxattr(M('d')), []);
+  t.equal(code(() => lsetxattr(M('f'), 'user.overlay.x', Buffer.from('1'), 0)), 'EOPNOTSUPP');
+});
