@@ -89,6 +89,8 @@ const MAIN = fileURLToPath(new URL('./executor/main.ts', import.meta.url));
 export interface SpawnOptions {
   /** Copy the executor's stderr to ours as it comes (it is always kept for ExecutorGone). */
   echoStderr?: boolean;
+  /** Says in words why the process ended, when its status means more than a number (ssh's 255: the connection was lost). */
+  describeExit?: (code: number | null, signal: NodeJS.Signals | null) => string | undefined;
 }
 
 export class ExecutorClient {
@@ -118,7 +120,7 @@ export class ExecutorClient {
     this.exited = new Promise<void>((resolve) => {
       child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         this.onStdout(this.decoder.end());
-        this.onGone(new ExecutorGone(code, signal, this.stderrTail()));
+        this.onGone(new ExecutorGone(code, signal, this.stderrTail(), this.options.describeExit?.(code, signal)));
         resolve();
       });
       child.on('error', (err) => {

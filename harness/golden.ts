@@ -1,21 +1,28 @@
-// Golden transcripts: results/golden/<id>.out, and <id>.<tag>.out for each accepted deviation.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Golden transcripts: results/golden/<id>.out, and <id>.<tags>.out for accepted deviations,
+// where <tags> is one tag or several joined by "+" (a transcript that shows two at once).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Tag } from '../suite/tags.ts';
 
 export interface Expected {
   main?: string;
-  alternatives: Map<Tag, string>;
+  /** Keyed by the tags in the file name, joined by "+". */
+  alternatives: Map<string, string>;
 }
 
-export const goldenFile = (root: string, id: string, tag?: string) => join(root, `${id}${tag ? `.${tag}` : ''}.out`);
+export const goldenFile = (root: string, id: string, tags?: string) => join(root, `${id}${tags ? `.${tags}` : ''}.out`);
 
 export function loadExpected(root: string, id: string, accepts: readonly Tag[]): Expected {
-  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
-  const alternatives = new Map<Tag, string>();
-  for (const tag of accepts) {
-    const text = read(goldenFile(root, id, tag));
-    if (text !== undefined) alternatives.set(tag, text);
+  const main = goldenFile(root, id);
+  const alternatives = new Map<string, string>();
+  const dir = dirname(main);
+  const prefix = `${basename(id)}.`;
+  if (accepts.length && existsSync(dir)) {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.out')) continue;
+      const tags = name.slice(prefix.length, -'.out'.length);
+      if (tags && tags.split('+').every((t) => accepts.includes(t as Tag))) alternatives.set(tags, readFileSync(join(dir, name), 'utf8'));
+    }
   }
-  return { main: read(goldenFile(root, id)), alternatives };
+  return { main: existsSync(main) ? readFileSync(main, 'utf8') : undefined, alternatives };
 }

@@ -1,7 +1,7 @@
 // JUnit XML, the format CI systems read: one testsuite per target, one testcase per case.
 import type { CaseResult } from './run.ts';
 import { verdictText } from './classify.ts';
-import { TAGS, isTag } from '../suite/tags.ts';
+import { explain } from '../suite/tags.ts';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
@@ -19,8 +19,7 @@ export function junit(target: string, results: CaseResult[], ms: number): string
     if (v.class === 'pass') return `${open}/>`;
     if (v.class === 'skip') return `${open}>\n    <skipped message="${esc(v.why)}"/>\n  </testcase>`;
     if (v.class === 'deviation') {
-      const why = isTag(v.tag) ? TAGS[v.tag] : v.tag;
-      return `${open}>\n    <system-out>${esc(`${verdictText(v)}: ${why}\n${detail}`)}</system-out>\n  </testcase>`;
+      return `${open}>\n    <system-out>${esc(`${verdictText(v)}: ${explain(v.tag)}\n${detail}`)}</system-out>\n  </testcase>`;
     }
     return `${open}>\n    <failure message="${esc(verdictText(v))}" type="${esc(verdictText(v))}">${esc(detail)}</failure>\n  </testcase>`;
   });

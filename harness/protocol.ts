@@ -75,7 +75,8 @@ export type Op =
   | { op: 'fremovexattr'; fd: string; name: string }
   | { op: 'mmapwrite'; fd: string; off: number; data: Bytes }
   | { op: 'snapshot'; paths: string[] }
-  | { op: 'scan'; path: string };
+  | { op: 'scan'; path: string }
+  | { op: 'exec'; argv: string[]; timeoutMs?: number };
 
 export type OpName = Op['op'];
 
@@ -119,8 +120,19 @@ export type SnapshotItem = { path: string; view?: NodeView; errno?: string };
 /** `scan` walks a layer directory directly: every xattr namespace, entries sorted by path. */
 export type ScanEntry = NodeView & { entries?: string[] }; // entries: a directory's sorted child names
 
+/**
+ * `exec` runs one of the harness's own commands (mount, umount, rm) as root on
+ * the executor's machine, so a remote target needs no ssh channel per command.
+ */
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 export type Value =
   | null
+  | ExecResult
   | number
   | string
   | string[]

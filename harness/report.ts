@@ -1,6 +1,6 @@
 // What a person reads: one line per case, a diff under each case that did not pass, totals.
 import type { Writable } from 'node:stream';
-import { TAGS, isTag } from '../suite/tags.ts';
+import { explain } from '../suite/tags.ts';
 import { summaryCounts, type CaseResult } from './run.ts';
 import { verdictText } from './classify.ts';
 
@@ -8,7 +8,7 @@ const indent = (text: string) => text.trimEnd().split('\n').map((l) => `    ${l}
 
 export function caseReport(r: CaseResult): string {
   const lines = [`${verdictText(r.verdict).padEnd(36)} ${r.id}`];
-  if (r.verdict.class === 'deviation' && isTag(r.verdict.tag)) lines.push(`    (${r.verdict.tag}: ${TAGS[r.verdict.tag]})`);
+  if (r.verdict.class === 'deviation') lines.push(`    (${explain(r.verdict.tag)})`);
   if (r.error) lines.push(indent(r.error));
   if (r.verdict.class !== 'pass' && r.diff) lines.push(indent(r.diff));
   return lines.join('\n');

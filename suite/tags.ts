@@ -26,3 +26,6 @@ export const TAGS = {
 export type Tag = keyof typeof TAGS;
 
 export const isTag = (s: string): s is Tag => Object.hasOwn(TAGS, s);
+
+/** The explanation of a deviation, for one tag or several joined by "+". */
+export const explain = (tags: string): string => tags.split('+').map((t) => `${t}: ${isTag(t) ? TAGS[t] : 'undocumented tag'}`).join('; ');

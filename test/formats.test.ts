@@ -12,7 +12,7 @@ const stat = (kind: StatValue['kind'], over: Partial<StatValue> = {}): StatValue
   atime: '1234567890500000000', mtime: '1234567890500000000', ctime: '1', ...over,
 });
 const e = (path: string, kind: StatValue['kind'], xattrs: Record<string, string> = {}): ScanEntry => ({ path, stat: stat(kind), xattrs });
-const lower = { all: new Set(['d', 'd/x', 'f', 'g', 'h']), dirs: new Set(['d']) };
+const lower = { all: new Set(['d', 'd/x', 'f', 'g', 'h']), dirs: new Map([['d', '0755 0:0']]) };
 
 t.test('aufs: .wh.<name> whiteouts, .wh..wh..opq opaque dirs, its own .wh..wh.* objects hidden', async (t) => {
   const scan = [e('.wh..wh.aufs', 'file'), e('.wh..wh.plnk', 'dir'), e('.wh.f', 'file'), e('d', 'dir'), e('d/.wh..wh..opq', 'file'), e('d/y', 'file'), e('new', 'dir')];

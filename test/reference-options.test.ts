@@ -81,7 +81,7 @@ t.test('daemon mode returns once mounted; umount ends the server', async (t) => 
   t.same(fs.readdirSync(L.mnt).sort(), ['sub']);
   const pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(L.mnt) && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('main.ts');
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(L.mnt) && /main\.(ts|mjs)/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8'));
     } catch {
       return false;
     }

@@ -79,7 +79,7 @@ t.test('the overlayfs reader turns its objects into the vocabulary', async (t) =
     { path: 'w', stat: stat({ kind: 'chr', rdev: '0:0' }), xattrs: {} },
     { path: 'xw', stat: stat({ size: 0 }), xattrs: { 'trusted.overlay.whiteout': '' } },
   ];
-  const lines = upperLines(overlayReader().read(scan), { all: new Set(['d', 'lowerdir', 'lowerdir/f', 'moved']), dirs: new Set(['lowerdir', 'moved']) });
+  const lines = upperLines(overlayReader().read(scan), { all: new Set(['d', 'lowerdir', 'lowerdir/f', 'moved']), dirs: new Map([['lowerdir', '0644 0:0'], ['moved', '0644 0:0']]) });
   t.same(lines, [
     'd: dir 0644 0:0 opaque',
     'lowerdir/f: file 0644 0:0 size=6 mtime=T0 data="x"',

@@ -5,6 +5,7 @@ import type { Cred, Op, Response, Value } from '../protocol.ts';
 import { Confinement } from './confine.ts';
 import { withCred } from './cred.ts';
 import { Refused, SysError, fromNodeError } from './errors.ts';
+import { runExec } from './exec.ts';
 import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
 import { parseRequest } from './validate.ts';
@@ -48,6 +49,9 @@ export class Executor {
       case 'reset':
         this.handles.closeAll();
         return null;
+      case 'exec':
+        if (cred) throw new Refused('exec runs as the executor itself (root), never with a cred');
+        return runExec(op.argv, op.timeoutMs ?? 30_000);
       case 'scan': {
         const abs = { ...op, path: this.conf.inWorkspace(op.path, 'scan path') };
         return withCred(cred, () => runOp(abs, op, this.handles));

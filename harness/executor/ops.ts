@@ -218,5 +218,6 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]));
     }
     case 'scan': return scan(op.path);
+    case 'exec': throw new Refused('exec is answered by the executor itself');
   }
 }

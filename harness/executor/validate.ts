@@ -23,6 +23,7 @@ const size: Check = { test: (v) => isInt(v) && v >= 0 && v <= MAX_IO, what: `an 
 const id32: Check = { test: (v) => isInt(v) && v >= -1 && v <= 0xffffffff, what: 'a uid/gid (or -1)' };
 const bool: Check = { test: (v) => typeof v === 'boolean', what: 'a boolean' };
 const cstrArr: Check = { test: (v) => Array.isArray(v) && v.every((x) => cstr.test(x)), what: 'an array of strings without NUL bytes' };
+const argv: Check = { test: (v) => cstrArr.test(v) && (v as unknown[]).length > 0, what: 'a non-empty array of strings without NUL bytes' };
 const bytes: Check = {
   test: (v) =>
     typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string' &&
@@ -116,6 +117,7 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   mmapwrite: { fd: str, off: uint, data: bytes },
   snapshot: { paths: cstrArr },
   scan: path,
+  exec: { argv, timeoutMs: opt(uint) },
 };
 
 function isOpName(v: unknown): v is OpName {

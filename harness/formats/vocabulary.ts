@@ -15,8 +15,8 @@ export interface FormatReader {
 
 /**
  * Upper-layer lines. A non-opaque, non-redirected upper directory that also
- * exists as a directory in a lower layer is left out: it only mirrors the
- * lower one so that its children have a parent (the spec creates these during
+ * exists as a directory in a lower layer, with the same mode, owner and user
+ * xattrs, is left out: it only mirrors the lower one so that its children have a parent (the spec creates these during
  * lookup, overlayfs at copyup), and which of them exist is the format's
  * business, not a semantic the spec defines. Its children are still listed.
  * Likewise `opaque` is printed only where a lower layer has something at that
@@ -31,7 +31,7 @@ export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] 
     if (o.kind !== 'object') { lines.push(`${o.path}: ${o.kind}`); continue; }
     const s = o.view.stat;
     const opaque = o.opaque === true && lower.all.has(o.path);
-    if (s.kind === 'dir' && !opaque && o.redirect === undefined && lower.dirs.has(o.path)) continue;
+    if (s.kind === 'dir' && !opaque && o.redirect === undefined && lower.dirs.get(o.path) === dirMeta(o.view)) continue;
     const parts: string[] = [s.kind, octal(s.mode), `${s.uid}:${s.gid}`];
     if (s.kind === 'dir') {
       if (opaque) parts.push('opaque');
@@ -51,18 +51,21 @@ export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] 
   return lines;
 }
 
-/** What the lower layers hold: every path, and the paths that are directories. */
+/** What the lower layers hold: every path, and for directories their metadata (topmost layer's). */
 export interface LowerPaths {
   all: Set<string>;
-  dirs: Set<string>;
+  dirs: Map<string, string>;
 }
 
+/** What a mirroring upper directory must share with the lower one to go unlisted. */
+const dirMeta = (v: NodeView) => [octal(v.stat.mode), `${v.stat.uid}:${v.stat.gid}`, ...xattrText(v.xattrs)].join(' ');
+
 export function lowerPaths(lowers: ScanEntry[][]): LowerPaths {
-  const out: LowerPaths = { all: new Set(), dirs: new Set() };
+  const out: LowerPaths = { all: new Set(), dirs: new Map() };
   for (const layer of lowers) {
     for (const e of layer) {
       out.all.add(e.path);
-      if (e.stat.kind === 'dir') out.dirs.add(e.path);
+      if (e.stat.kind === 'dir' && !out.dirs.has(e.path)) out.dirs.set(e.path, dirMeta(e));
     }
   }
   return out;

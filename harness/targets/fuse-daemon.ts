@@ -90,3 +90,13 @@ async function stopDaemon(mnt: string): Promise<void> {
   process.kill(child.pid, 'SIGKILL');
   await exited;
 }
+
+/** How a FUSE target starts and ends its daemon: as our child here, or on another host (harness/remote/fuse-remote.ts). */
+export interface FuseDaemons {
+  /** Starts `argv` (a daemon that stays in the foreground) and resolves once `mnt` is mounted. */
+  start(argv: string[], mnt: string): Promise<void>;
+  stop(mnt: string): Promise<void>;
+  abort(mnt: string): Promise<void>;
+}
+
+export const localFuse: FuseDaemons = { start: (argv, mnt) => startFuse(argv, mnt), stop: stopFuse, abort: abortFuse };

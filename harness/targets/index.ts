@@ -5,6 +5,7 @@ import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
 import { plainTarget } from './plain.ts';
 import { referenceTarget } from './reference.ts';
+import { sshTarget } from './ssh.ts';
 import { unionfsFuseTarget } from './unionfs-fuse.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
 
@@ -24,6 +25,7 @@ const TARGETS: Record<string, (spec: string, options: string[]) => Target> = {
 export const targetNames = () => Object.keys(TARGETS);
 
 export function makeTarget(spec: string): Target {
+  if (spec.startsWith('ssh://')) return sshTarget(spec);
   const { name, options } = parseTarget(spec);
   const make = TARGETS[name];
   if (!make) throw new TargetError(`unknown target '${spec}': known targets are ${targetNames().join(', ')}`);

@@ -1,16 +1,14 @@
 // Kernel overlayfs, with mount options from the TARGET string.
-import { readFileSync } from 'node:fs';
-import { localHost, must } from '../host.ts';
+import { localHost, must, type Host } from '../host.ts';
 import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
 
 /** Options a user may add after `overlayfs:`; the layer options are the harness's. */
 const ALLOWED = /^(redirect_dir=(on|off|follow|nofollow)|index=(on|off)|xino=(on|off|auto)|metacopy=(on|off)|nfs_export=(on|off)|userxattr|volatile|uuid=(null|off|on|auto))$/;
 
-export function overlayfsTarget(name: string, options: string[]): Target {
+export function overlayfsTarget(name: string, options: string[], host: Host = localHost): Target {
   for (const o of options) if (!ALLOWED.test(o)) throw new TargetError(`overlayfs: unknown or unsupported option '${o}' (allowed: redirect_dir, index, xino, metacopy, nfs_export, userxattr, volatile, uuid)`);
   const prefix = options.includes('userxattr') ? 'user.overlay.' : 'trusted.overlay.';
-  const host = localHost;
   return {
     name,
     oracle: false,
@@ -18,8 +16,8 @@ export function overlayfsTarget(name: string, options: string[]): Target {
     reader: overlayReader(prefix),
     writer: overlayWriter(prefix),
     async check() {
-      if (process.getuid?.() !== 0) return 'overlayfs needs root to mount (run as root)';
-      const fss = readFileSync('/proc/filesystems', 'utf8');
+      if ((await host.run(['id', '-u'])).stdout.trim() !== '0') return 'overlayfs needs root to mount (run as root)';
+      const fss = (await host.run(['cat', '/proc/filesystems'])).stdout;
       if (!/\toverlay$/m.test(fss)) return "this kernel has no overlay filesystem (no 'overlay' in /proc/filesystems; try modprobe overlay)";
       return null;
     },

@@ -39,6 +39,8 @@ export function statLine(s: StatValue, ids: Ids): string {
 const entryText = (e: DirEntry, ids: Ids) => `${e.name}:${e.type}:${ids.ino.of(e.ino)}`;
 
 export function resultText(op: Op | HarnessOp, r: Response, ids: Ids): string {
+  // An fd or directory stream whose open failed does not exist: what close(2) says of it.
+  if (!r.ok && 'refused' in r && /^unknown (fd|dir)/.test(r.refused)) return 'EBADF';
   if (!r.ok) return 'errno' in r ? r.errno : `REFUSED(${r.refused})`;
   const v = r.value;
   if (v === null) return op.op === 'readdir' ? 'end' : '0';

@@ -1,7 +1,7 @@
 // "File copyup" lists the triggers and nothing else: reading calls leave the upper layer empty.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { lowerFile, POSITIONS } from '../positions.ts';
+import { KINDS, objectPath, place, POSITIONS } from '../positions.ts';
 import * as s from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -20,9 +20,9 @@ export const noCopyupCases: Case[] = READERS.flatMap((r) =>
     kase(`no-copyup/${r.name}`, `${pos.name}-file`, {
       spec: 'File copyup',
       claim: 'a call that alters neither data nor metadata nor links copies nothing up (and the top layer is noatime)',
-      layers: pos.layers(lowerFile()),
-      steps: r.steps(pos.path),
-      show: [pos.path],
+      layers: place(pos, KINDS.file),
+      steps: r.steps(objectPath(pos)),
+      show: [objectPath(pos)],
     }),
   ),
 );

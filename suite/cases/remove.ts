@@ -2,7 +2,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file, symlink, whiteout } from '../fixture.ts';
-import { lowerFile, POSITIONS } from '../positions.ts';
+import { KINDS, lowerFile, objectPath, place, POSITIONS } from '../positions.ts';
 import * as s from '../steps.ts';
 
 const spec = 'Terminology' as const;
@@ -11,7 +11,7 @@ const unlinks: Case[] = (['lower', 'lower-deep', 'upper', 'both', 'second-lower'
   const pos = POSITIONS[p]!;
   return kase('unlink/file', p, {
     spec, claim: 'unlink() removes the name; a whiteout is created only if a lower layer has the name',
-    layers: pos.layers(lowerFile()), steps: [s.unlink(pos.path), s.stat(pos.path)],
+    layers: place(pos, KINDS.file), steps: [s.unlink(objectPath(pos)), s.stat(objectPath(pos))],
   });
 });
 

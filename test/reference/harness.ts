@@ -78,6 +78,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits for p, at most ms; the timer does not keep the process alive. */
+function within(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((r) => { timer = setTimeout(r, ms); });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
 /** Mounts unionref -f in a child process and waits until the mount answers. */
 export async function mountUnion(l: Layers, extra = '', args: string[] = []): Promise<Mounted> {
   const child = spawn(BIN, ['-f', ...args, '-o', optionString(l, extra), l.mnt], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -105,12 +112,12 @@ export async function mountUnion(l: Layers, extra = '', args: string[] = []): Pr
     stop: async () => {
       if (!exited) {
         child.kill('SIGTERM');
-        await Promise.race([exit, sleep(10000)]);
+        await within(exit, 10000);
       }
       if (!exited) {
         forceUnmount(l.mnt);
         child.kill('SIGKILL');
-        await Promise.race([exit, sleep(5000)]);
+        await within(exit, 5000);
       }
       if (isMounted(l.mnt)) forceUnmount(l.mnt);
     },
