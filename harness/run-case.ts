@@ -19,6 +19,20 @@ export class CaseTimeout extends Error {}
 /** The harness itself could not do its part (write a layer, mount): not the target's answer. */
 export class CaseSetupError extends Error {}
 
+/** The target's layout, with upper and work moved onto a small tmpfs when the case limits the top layer. */
+export function caseLayout(c: Case, target: Target, caseDir: string): Layout {
+  const l = target.layout(caseDir, c.layers.lowers.length);
+  const bytes = c.layers.upperBytes;
+  if (!bytes || target.oracle) return l;
+  const path = `${caseDir}/upperfs`;
+  return { ...l, upper: `${path}/upper`, work: `${path}/work`, upperFs: { path, bytes } };
+}
+
+/** Detaches a case's size-limited upper filesystem, if it has one. */
+export async function releaseUpperFs(target: Target, l: Layout, lazy = false): Promise<void> {
+  if (l.upperFs) await target.host.run(['umount', ...(lazy ? ['-l'] : []), l.upperFs.path]);
+}
+
 /** Every path a case's steps name, then the ones it asks to show; first appearance first. */
 export function touchedPaths(c: Case): string[] {
   const paths: string[] = [];
@@ -55,7 +69,24 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
   };
   const scan = async (path: string) => (await must({ op: 'scan', path })) as ScanEntry[];
 
-  const l = target.layout(caseDir, c.layers.lowers.length);
+  const l = caseLayout(c, target, caseDir);
+  if (l.upperFs) {
+    await must({ op: 'root', path: caseDir });
+    await must({ op: 'mkdir', path: 'upperfs', mode: 0o755 });
+    const r = await target.host.run(['mount', '-t', 'tmpfs', '-o', `size=${l.upperFs.bytes},mode=0755`, 'tmpfs', l.upperFs.path]);
+    if (r.code !== 0) throw new CaseSetupError(`mount tmpfs for a ${l.upperFs.bytes}-byte upper: ${r.stderr.trim()}`);
+  }
+  try {
+    return await runMounted(c, target, l, call, must, scan, started);
+  } finally {
+    await releaseUpperFs(target, l);
+  }
+}
+
+async function runMounted(
+  c: Case, target: Target, l: Layout, call: (op: Op & { cred?: Cred }) => Promise<Response>,
+  must: (op: Op) => Promise<Value>, scan: (p: string) => Promise<ScanEntry[]>, started: number,
+): Promise<CaseRun> {
   await prepare(c, target, l, call, must);
   const lowersBefore = await Promise.all(l.lowers.map(async (p) => (await scan(p))));
 
@@ -109,8 +140,8 @@ function resolvePositions(op: Op, ids: Ids): Op {
 
 async function prepare(c: Case, target: Target, l: Layout, call: Call, must: (op: Op) => Promise<Value>): Promise<void> {
   await must({ op: 'root', path: l.caseDir });
-  const dirs = target.oracle ? ['mnt'] : ['mnt', 'upper', 'work', ...l.lowers.map((_, i) => `lower${i}`)];
-  for (const d of dirs) await must({ op: 'mkdir', path: d, mode: 0o755 });
+  const dirs = target.oracle ? [l.mnt] : [l.mnt, l.upper!, l.work!, ...l.lowers];
+  for (const d of dirs) await must({ op: 'mkdir', path: d.slice(l.caseDir.length + 1), mode: 0o755 });
   try {
     if (target.oracle) {
       await writeLayer(call, l.mnt, merge(c.layers));

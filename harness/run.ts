@@ -4,7 +4,7 @@ import type { Case } from '../suite/dsl.ts';
 import { problems } from '../suite/dsl.ts';
 import { judge, verdictText, type Judged } from './classify.ts';
 import { loadExpected } from './golden.ts';
-import { CaseSetupError, CaseTimeout, runCase, type Executor } from './run-case.ts';
+import { caseLayout, CaseSetupError, CaseTimeout, releaseUpperFs, runCase, type Executor } from './run-case.ts';
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
 
@@ -50,7 +50,11 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     if (bad.length) return { id, verdict: { class: 'fail', why: 'broken-case' }, error: bad.join('; '), ms: 0, ops: 0 };
     if (skip) return { id, verdict: { class: 'skip', why: skip.tag }, ms: 0, ops: 0 };
     const caseDir = join(workspace, String(i).padStart(4, '0'));
-    const mountCleanup = cleanup.add(() => target.abort(target.layout(caseDir, c.layers.lowers.length)));
+    const layout = caseLayout(c, target, caseDir);
+    const mountCleanup = cleanup.add(async () => {
+      await target.abort(layout);
+      await releaseUpperFs(target, layout, true);
+    });
     const started = Date.now();
     try {
       await mustOk(exec, { op: 'root', path: workspace });
@@ -63,7 +67,8 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       const timedOut = e instanceof CaseTimeout || (e instanceof Error && e.name === 'ExecutorTimeout');
       if (timedOut || (e instanceof Error && e.name === 'ExecutorGone')) {
         await exec.kill();
-        await target.abort(target.layout(caseDir, c.layers.lowers.length));
+        await target.abort(layout);
+        await releaseUpperFs(target, layout, true);
         exec = await cleanup.executor(() => ws.spawnExecutor());
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';

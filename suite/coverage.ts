@@ -37,7 +37,7 @@ export const BEHAVIOURS: Behaviour[] = [
   ...['fchmod', 'fchown', 'fsetxattr', 'futimens'].map((t) => b(`ro-fd.${t}`, 'File copyup', `${t}() fails on an O_RDONLY fd`, `ro-fd/${t}/`)),
   b('copyup.old-fd-keeps-lower', 'File copyup', 'an fd opened before a copyup keeps the lower object', 'ro-fd/read-after-copyup/'),
   // "Known non-POSIX behaviors"
-  b('known.enospc-eio', 'Known non-POSIX behaviors', 'any writing call may return ENOSPC or EIO (copyup)'),
+  b('known.enospc-eio', 'Known non-POSIX behaviors', 'any writing call may return ENOSPC or EIO (copyup)', 'enospc/'),
   b('known.link-count', 'Known non-POSIX behaviors', 'other names of a multiply-linked lower file keep their link count', 'link/lower-multiply-linked', 'link/write-multiply-linked'),
   b('known.dir-link-count', 'Known non-POSIX behaviors', 'directory link counts are wrong before readdir'),
   b('known.copyup-is-copy-rename', 'Known non-POSIX behaviors', 'open fds keep the read-only copy after copyup', 'ro-fd/read-after-copyup/'),

@@ -23,6 +23,8 @@ export type Tree = { [name: string]: FixtureNode };
 export interface Layers {
   lowers: Tree[];
   upper?: Tree;
+  /** The top layer (and workdir) live on a filesystem of this many bytes, to run out of space. */
+  upperBytes?: number;
 }
 
 /** Every fixture object gets this mtime and atime, so "unchanged" is visible as this value. */

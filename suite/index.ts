@@ -1,6 +1,7 @@
 // Every case of the suite, in a stable order.
 import type { Case } from './dsl.ts';
 import { copyupCases } from './cases/copyup.ts';
+import { enospcCases } from './cases/enospc.ts';
 import { linkCases } from './cases/link.ts';
 import { noCopyupCases } from './cases/no-copyup.ts';
 import { permissionCases } from './cases/permissions.ts';
@@ -23,5 +24,6 @@ export function allCases(): Case[] {
     ...linkCases,
     ...permissionCases,
     ...persistCases,
+    ...enospcCases,
   ];
 }

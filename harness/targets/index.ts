@@ -6,6 +6,7 @@ import { overlayfsTarget } from './overlayfs.ts';
 import { plainTarget } from './plain.ts';
 import { referenceTarget } from './reference.ts';
 import { sshTarget } from './ssh.ts';
+import { umlTarget } from './uml.ts';
 import { unionfsFuseTarget } from './unionfs-fuse.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
 
@@ -26,6 +27,7 @@ export const targetNames = () => Object.keys(TARGETS);
 
 export function makeTarget(spec: string): Target {
   if (spec.startsWith('ssh://')) return sshTarget(spec);
+  if (spec === 'uml' || spec.startsWith('uml:')) return umlTarget(spec);
   const { name, options } = parseTarget(spec);
   const make = TARGETS[name];
   if (!make) throw new TargetError(`unknown target '${spec}': known targets are ${targetNames().join(', ')}`);

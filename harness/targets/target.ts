@@ -10,6 +10,8 @@ export interface Layout {
   lowers: string[];
   upper?: string;
   work?: string;
+  /** Where a size-limited tmpfs holding upper and work is mounted, when the case asks for one. */
+  upperFs?: { path: string; bytes: number };
 }
 
 export interface Target {

@@ -1,0 +1,43 @@
+// The UML guest's network: a namespace of our own with one tap device in it.
+// Nothing of it exists in the host's namespace, so no packet of the guest's can
+// leave the machine, and ssh reaches the guest only through a ProxyCommand
+// that runs inside the namespace.
+import { existsSync } from 'node:fs';
+import { must, localHost } from '../host.ts';
+
+export interface GuestNet {
+  ns: string;
+  tap: string;
+  hostIp: string;
+  guestIp: string;
+  prefix: number;
+}
+
+export const nsExists = (ns: string): boolean => existsSync(`/run/netns/${ns}`);
+
+export async function createNet(n: GuestNet): Promise<void> {
+  await must(localHost, ['ip', 'netns', 'add', n.ns]);
+  try {
+    await must(localHost, ['ip', '-n', n.ns, 'link', 'set', 'lo', 'up']);
+    await must(localHost, ['ip', '-n', n.ns, 'tuntap', 'add', 'dev', n.tap, 'mode', 'tap']);
+    await must(localHost, ['ip', '-n', n.ns, 'addr', 'add', `${n.hostIp}/${n.prefix}`, 'dev', n.tap]);
+    await must(localHost, ['ip', '-n', n.ns, 'link', 'set', n.tap, 'up']);
+  } catch (e) {
+    await deleteNet(n.ns);
+    throw e;
+  }
+}
+
+/** Deleting the namespace deletes the tap device in it. */
+export async function deleteNet(ns: string): Promise<void> {
+  if (nsExists(ns)) await must(localHost, ['ip', 'netns', 'del', ns]);
+}
+
+/** The only way ssh reaches the guest: a TCP connect made inside the namespace. */
+export const proxyCommand = (ns: string): string => `ip netns exec ${ns} socat - TCP:%h:%p,connect-timeout=3`;
+
+/** Whether something listens on guest:port, asked from inside the namespace. */
+export async function answers(ns: string, ip: string, port: number): Promise<boolean> {
+  const r = await localHost.run(['ip', 'netns', 'exec', ns, 'socat', '-u', 'OPEN:/dev/null', `TCP:${ip}:${port},connect-timeout=1`], { timeoutMs: 5_000 });
+  return r.code === 0;
+}

@@ -1,0 +1,47 @@
+// uml[:overlayfs[:options] | :fuse-overlayfs[:options] | :reference]
+// The devkit's User-Mode Linux guest (kernel 6.1), booted for the run unless it
+// is up already (make devkit-up), reached over ssh exactly like ssh:// targets,
+// and halted at the end if the run booted it. Layers live on the guest's /scratch (ext4).
+import { SshHost } from '../remote/ssh-host.ts';
+import { GUEST_SCRATCH, UmlGuest } from '../remote/uml.ts';
+import { remoteTarget } from './ssh.ts';
+import { standardLayout, TargetError, type Target } from './target.ts';
+
+export function umlTarget(spec: string): Target {
+  if (spec !== 'uml' && !spec.startsWith('uml:')) throw new TargetError(`'${spec}' is not a uml target (uml, uml:overlayfs, uml:fuse-overlayfs, uml:reference)`);
+  const rest = spec.slice(4);
+  const i = rest.indexOf(':');
+  const fs = (i < 0 ? rest : rest.slice(0, i)) || 'overlayfs';
+  const options = i < 0 ? [] : rest.slice(i + 1).split(',').filter(Boolean);
+  const guest = new UmlGuest();
+  const host = new SshHost(guest.endpoint(), { base: GUEST_SCRATCH, beforeConnect: () => guest.ensureUp(), afterDispose: () => guest.release() });
+  if (fs === 'reference') return umlReference(spec, guest, host);
+  const target = remoteTarget(spec, host, fs, options);
+  return {
+    ...target,
+    async check() {
+      return guest.problems() ?? (await target.check());
+    },
+  };
+}
+
+/**
+ * The reference filesystem runs through tsx and fuse-native and needs Node.js
+ * 20; Debian bookworm's guest has 18. Say so rather than try.
+ */
+function umlReference(spec: string, guest: UmlGuest, host: SshHost): Target {
+  const why = () => `the reference filesystem cannot run in the UML guest: it needs Node.js 20 or later, and the guest has nodejs ${guest.nodeVersion() ?? '(unknown: no devkit root yet)'} (Debian bookworm)`;
+  const refuse = async () => {
+    throw new TargetError(why());
+  };
+  return {
+    name: spec,
+    oracle: false,
+    host,
+    check: async () => guest.problems() ?? why(),
+    layout: standardLayout,
+    mount: refuse,
+    unmount: refuse,
+    abort: async () => {},
+  };
+}
