@@ -61,7 +61,10 @@ export const BEHAVIOURS: Behaviour[] = [
   b('fallthru.overrides-opaque', 'Terminology', 'a fallthru lets one entry of an opaque dir show the lower object'),
   // Hard read-only lower layers and permission checks
   b('hard-ro.lower-unchanged', 'Hard read-only file systems', 'nothing the union does writes a lower layer', 'copyup/', 'rename/', 'unlink/'),
-  b('perm.before-copyup', 'Permission checks', 'a call that fails its permission check copies nothing up', 'permission/'),
+  b('perm.before-copyup', 'Permission checks', 'a call that fails its permission check copies nothing up', 'permission/', 'error/denied/'),
+  b('perm.sticky', 'Permission checks', 'sticky lower directories guard names as on any filesystem', 'error/sticky/'),
+  b('lookup.errors', 'Pathname lookup', 'lookup errors (ENOTDIR, ELOOP, ENAMETOOLONG) come before any copyup', 'error/enotdir/', 'error/eloop/', 'error/enametoolong/'),
+  b('copyup.not-directories', 'File copyup', 'opening a directory for writing is EISDIR, with no copyup', 'error/eisdir/'),
 ];
 
 /** Cases that check a behaviour. */

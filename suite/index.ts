@@ -2,6 +2,7 @@
 import type { Case } from './dsl.ts';
 import { copyupCases } from './cases/copyup.ts';
 import { enospcCases } from './cases/enospc.ts';
+import { errorCases } from './cases/errors.ts';
 import { linkCases } from './cases/link.ts';
 import { noCopyupCases } from './cases/no-copyup.ts';
 import { permissionCases } from './cases/permissions.ts';
@@ -25,5 +26,6 @@ export function allCases(): Case[] {
     ...permissionCases,
     ...persistCases,
     ...enospcCases,
+    ...errorCases,
   ];
 }

@@ -24,10 +24,10 @@ fs.chmodSync(path.join(low, 'meta/f'), 0o640);
 fs.chownSync(path.join(low, 'meta/f'), 1234, 2345);
 lsetxattr(path.join(low, 'meta/f'), 'user.k', Buffer.from('v'), 0);
 lsetxattr(path.join(low, 'cu/removexattr/f'), 'user.gone', Buffer.from('1'), 0);
-lutimens(path.join(low, 'meta/f'), { sec: 1000000000n, nsec: 123456789 }, { sec: 1100000000n, nsec: 987654321 });
+lutimens(path.join(low, 'meta/f'), { sec: 1000000000, nsec: 123456789 }, { sec: 1100000000, nsec: 987654321 });
 fs.chmodSync(path.join(low, 'deep/a'), 0o751);
 fs.chownSync(path.join(low, 'deep/a'), 4321, 5432);
-lutimens(path.join(low, 'deep/a'), { sec: 1200000000n, nsec: 1 }, { sec: 1300000000n, nsec: 2 });
+lutimens(path.join(low, 'deep/a'), { sec: 1200000000, nsec: 1 }, { sec: 1300000000, nsec: 2 });
 const lowerBefore = JSON.stringify(fs.readdirSync(low, { recursive: true }).sort());
 
 const m = await mountUnion(L);

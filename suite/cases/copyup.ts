@@ -8,7 +8,7 @@ import type { Tag } from '../tags.ts';
 import { symlink } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
 
-interface Trigger {
+export interface Trigger {
   name: string;
   claim: string;
   steps(p: string): Step[];
@@ -22,7 +22,7 @@ const MAPPABLE: KindName[] = ['file', 'big', 'hardlinked'];
 const META: KindName[] = ['file', 'empty', 'big', 'hardlinked', 'fifo', 'dir'];
 const LINKABLE: KindName[] = ['file', 'big', 'hardlinked', 'symlink', 'fifo'];
 
-const TRIGGERS: Trigger[] = [
+export const TRIGGERS: Trigger[] = [
   { name: 'open-wronly', claim: 'open(O_WRONLY) copies the file up at open time', steps: (p) => [s.open(p, 'O_WRONLY', 'fd1'), s.close('fd1')], kinds: DATA, accepts: ['copyup-new-ctime'] },
   { name: 'open-rdwr', claim: 'open(O_RDWR) copies the file up at open time', steps: (p) => [s.open(p, 'O_RDWR', 'fd1'), s.close('fd1')], kinds: DATA, accepts: ['copyup-new-ctime'] },
   { name: 'open-append', claim: 'open(O_APPEND) copies the file up at open time', steps: (p) => [s.open(p, 'O_WRONLY|O_APPEND', 'fd1'), s.write('fd1', 'more\n'), s.close('fd1')], kinds: DATA },
