@@ -32,3 +32,20 @@ test: deps
 .PHONY: spec-coverage
 spec-coverage: deps
 	@node --import tsx harness/spec-coverage.ts
+
+.PHONY: bench-suite
+# Times the whole suite per target (BENCH_TARGETS="overlayfs reference fuse-overlayfs" by default).
+bench-suite: deps
+	@node --import tsx harness/bench-suite.ts $(BENCH_TARGETS)
+
+# The User-Mode Linux devkit (TARGET=uml...): a Debian root under .devkit/ (built once, about a minute),
+# and a guest kept up between runs (a run boots and halts its own when none is up).
+.PHONY: devkit devkit-up devkit-down
+devkit:
+	@devkit/build.sh
+
+devkit-up: deps devkit
+	@node --import tsx devkit/uml.ts up
+
+devkit-down: deps
+	@node --import tsx devkit/uml.ts down

@@ -1,7 +1,7 @@
 // Runs one case on one target and returns its transcript.
 import type { Case } from '../suite/dsl.ts';
 import { merge } from '../suite/fixture.ts';
-import type { Cred, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
+import type { Cred, DirEntry, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
 import { writeLayer, type Call } from './layer-writer.ts';
 import { lowerPaths, upperLines } from './formats/vocabulary.ts';
 import type { Layout, Target } from './targets/target.ts';
@@ -111,6 +111,10 @@ async function runMounted(
         steps.push(`${stepText(s)} = 0`);
         continue;
       }
+      if (s.op.op === 'readrest') {
+        steps.push(`${stepText(s)} = ${await readRest(s.op.dir, call, ids)}`);
+        continue;
+      }
       const op = resolvePositions(s.op, ids);
       const r = await call(s.cred ? { ...op, cred: s.cred } : op);
       steps.push(`${stepText(s)} = ${resultText(s.op, r, ids)}`);
@@ -130,6 +134,19 @@ async function runMounted(
   } finally {
     if (mounted) await target.unmount(l).catch(() => target.abort(l));
   }
+}
+
+async function readRest(dir: string, call: (op: Op) => Promise<Response>, ids: Ids): Promise<string> {
+  const names: DirEntry[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const r = await call({ op: 'readdir', dir });
+    if (!r.ok) return resultText({ op: 'readdir', dir }, r, ids);
+    if (r.value === null) break;
+    const e = r.value as DirEntry;
+    if (e.name !== '.' && e.name !== '..') names.push(e);
+  }
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return resultText({ op: 'listdir', path: dir }, { id: 0, ok: true, value: names }, ids);
 }
 
 /** A seekdir step names the position by its telldir alias number; send the raw value. */

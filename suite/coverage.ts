@@ -48,11 +48,13 @@ export const BEHAVIOURS: Behaviour[] = [
   b('rename.dir-exdev', 'Notes on rename()', 'directories (other than topmost-only) give EXDEV', 'rename/dir/lower', 'rename/dir/merged', 'rename/dir/lower-empty'),
   b('rename.topmost-only-dir', 'Notes on rename()', 'a topmost-only directory can be renamed', 'rename/dir/upper-only', 'rename/dir/new-upper'),
   b('rename.copyup-rename-whiteout', 'Notes on rename()', 'copyup, rename of the copy, whiteout at the source', 'rename/file/'),
+  b('rename.flags', 'Notes on rename()', 'the rename rules hold under renameat2 NOREPLACE and EXCHANGE', 'renameat2/'),
   // Directory copyup and readdir
   b('dircopyup.first-readdir', 'Directory copyup', 'the first readdir copies visible lower entries up as fallthrus', 'what-happens/readdir-shareddir'),
   b('readdir.duplicates', 'Directory copyup', 'a name in several layers is listed once', 'readdir/duplicates', 'readdir/duplicates-three-layers'),
   b('readdir.whiteouts-hidden', 'Directory copyup', 'whited-out names and whiteouts are not listed', 'readdir/whiteouts', 'readdir/after-unlink'),
   b('readdir.d-type', 'Directory copyup', 'entries carry d_type', 'readdir/d-type'),
+  b('readdir.stable-offsets', 'Directory copyup', 'a telldir() position stays valid for an open stream across a copyup', 'readdir/stream-across-copyup', 'readdir/stream-across-unlink', 'readdir/stream-three-layers'),
   // Terminology: whiteout, opaque, fallthru
   b('whiteout.only-if-lower', 'Terminology', 'whiteouts only where a lower layer has the name', 'unlink/file/upper', 'rmdir/upper-only'),
   b('whiteout.persistent', 'Terminology', 'whiteouts and opaque flags are on-disk state', 'persist/'),

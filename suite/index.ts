@@ -3,6 +3,7 @@ import type { Case } from './dsl.ts';
 import { copyupCases } from './cases/copyup.ts';
 import { enospcCases } from './cases/enospc.ts';
 import { errorCases } from './cases/errors.ts';
+import { renameat2Cases } from './cases/renameat2.ts';
 import { linkCases } from './cases/link.ts';
 import { noCopyupCases } from './cases/no-copyup.ts';
 import { permissionCases } from './cases/permissions.ts';
@@ -27,5 +28,6 @@ export function allCases(): Case[] {
     ...persistCases,
     ...enospcCases,
     ...errorCases,
+    ...renameat2Cases,
   ];
 }

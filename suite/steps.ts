@@ -2,7 +2,7 @@
 import type { Cred, OpenFlag, Op, RenameFlag, TimeSpec, XattrFlag } from '../harness/protocol.ts';
 
 /** Steps the harness carries out itself rather than the executor. */
-export type HarnessOp = { op: 'remount' };
+export type HarnessOp = { op: 'remount' } | { op: 'readrest'; dir: string };
 
 export interface Step {
   op: Op | HarnessOp;
@@ -70,6 +70,13 @@ export const mmapwrite = (fd: string, text: string, off = 0): Step => step({ op:
 
 /** Unmounts and mounts the union again on the same layers: what persists on disk shows. */
 export const remount = (): Step => step({ op: 'remount' });
+
+/**
+ * Reads a directory stream to its end: the names it returned, sorted (so the
+ * transcript does not depend on a filesystem's order), without . and ..; a
+ * name returned twice shows twice.
+ */
+export const readrest = (dir: string): Step => step({ op: 'readrest', dir });
 
 /** Run steps with another user's credentials. */
 export const as = (cred: Cred, ...steps: Step[]): Step[] => steps.map((s) => ({ ...s, cred }));

@@ -153,7 +153,8 @@ export class UmlGuest {
     await this.boot();
   }
 
-  async boot(): Promise<void> {
+  /** Boots the guest; `keep`: it is not this process's to halt (make devkit-up). */
+  async boot(keep = false): Promise<void> {
     const bad = this.problems();
     if (bad) throw new Error(bad);
     await this.halt(); // a dead guest's namespace and mconsole dir
@@ -164,9 +165,9 @@ export class UmlGuest {
     chmodSync(init, 0o755);
     rmSync(this.scratchImage, { force: true });
     writeFileSync(this.scratchImage, '');
-    truncateSync(this.scratchImage, this.s.scratchGb << 30);
+    truncateSync(this.scratchImage, this.s.scratchGb * 2 ** 30);
     await createNet(this.s);
-    if (this.owned === undefined) {
+    if (!keep && this.owned === undefined) {
       this.owned = new Cleanup();
       this.owned.add(() => this.halt());
       owners.add(this);

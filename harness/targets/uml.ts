@@ -20,7 +20,11 @@ export function umlTarget(spec: string): Target {
   return {
     ...target,
     async check() {
-      return guest.problems() ?? (await target.check());
+      const bad = guest.problems() ?? (await target.check());
+      if (bad) return bad;
+      const mounts = await host.run(['cat', '/proc/self/mounts'], { mux: true });
+      if (!mounts.stdout.split('\n').some((l) => l.split(' ')[1] === GUEST_SCRATCH)) return `the guest has no ${GUEST_SCRATCH} (its ext4 scratch disk did not come up; see ${guest.consoleLog})`;
+      return null;
     },
   };
 }
