@@ -9,9 +9,13 @@ export type Call = (op: Op) => Promise<Response>;
 export interface FormatWriter {
   whiteout(path: string): Op[];
   opaque(path: string): Op[];
+  /** Absent where the format has no fallthrus (none in use today has). */
+  fallthru?(path: string): Op[];
 }
 
 export class LayerWriteError extends Error {}
+/** The fixture asks for an object the target's format cannot hold: the case is skipped. */
+export class UnsupportedFixture extends Error {}
 
 const b64 = (b: Buffer | string) => ({ b64: Buffer.from(b).toString('base64') });
 
@@ -36,6 +40,11 @@ function createOps(path: string, node: FixtureNode, format: FormatWriter | undef
       return [{ op: 'mknod', path, kind: 'chr', mode: 0o600, major: node.major, minor: node.minor }];
     case 'whiteout':
       return need(format, path).whiteout(path);
+    case 'fallthru': {
+      const f = need(format, path);
+      if (!f.fallthru) throw new UnsupportedFixture('format-has-no-fallthru');
+      return f.fallthru(path);
+    }
   }
 }
 
@@ -45,7 +54,7 @@ function need(format: FormatWriter | undefined, path: string): FormatWriter {
 }
 
 function metaOps(path: string, node: FixtureNode): Op[] {
-  if (node.kind === 'hardlink' || node.kind === 'whiteout') return [];
+  if (node.kind === 'hardlink' || node.kind === 'whiteout' || node.kind === 'fallthru') return [];
   const m: Meta = node.meta;
   const symlink = node.kind === 'symlink';
   const ops: Op[] = [];
@@ -63,7 +72,7 @@ export function layerOps(tree: Tree, format?: FormatWriter): Op[] {
   const ops: Op[] = [];
   for (const [path, node] of entries) ops.push(...createOps(path, node, format), ...metaOps(path, node));
   // Times last, children before parents, so creating children does not move a parent's mtime.
-  for (const [path, node] of entries.reverse()) if (node.kind !== 'whiteout' && node.kind !== 'hardlink') ops.push(timeOp(path));
+  for (const [path, node] of entries.reverse()) if (node.kind !== 'whiteout' && node.kind !== 'hardlink' && node.kind !== 'fallthru') ops.push(timeOp(path));
   ops.push(timeOp(''));
   return ops;
 }

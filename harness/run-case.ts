@@ -1,8 +1,8 @@
 // Runs one case on one target and returns its transcript.
 import type { Case } from '../suite/dsl.ts';
 import { merge } from '../suite/fixture.ts';
-import type { Cred, DirEntry, Op, Response, ScanEntry, SnapshotItem, Value } from './protocol.ts';
-import { writeLayer, type Call } from './layer-writer.ts';
+import type { Cred, DirEntry, Op, Response, ScanEntry, SnapshotItem, StatValue, Value } from './protocol.ts';
+import { UnsupportedFixture, writeLayer, type Call } from './layer-writer.ts';
 import { lowerPaths, upperLines } from './formats/vocabulary.ts';
 import type { Layout, Target } from './targets/target.ts';
 import { Aliases } from './transcript/format.ts';
@@ -111,6 +111,11 @@ async function runMounted(
         steps.push(`${stepText(s)} = 0`);
         continue;
       }
+      if (s.op.op === 'nlink') {
+        const r = await call({ op: 'lstat', path: s.op.path });
+        steps.push(`${stepText(s)} = ${r.ok ? (r.value as StatValue).nlink : resultText({ op: 'lstat', path: s.op.path }, r, ids)}`);
+        continue;
+      }
       if (s.op.op === 'readrest') {
         steps.push(`${stepText(s)} = ${await readRest(s.op.dir, call, ids)}`);
         continue;
@@ -167,6 +172,7 @@ async function prepare(c: Case, target: Target, l: Layout, call: Call, must: (op
     for (const [i, tree] of c.layers.lowers.entries()) await writeLayer(call, l.lowers[i]!, tree, target.writer);
     await writeLayer(call, l.upper!, c.layers.upper ?? {}, target.writer);
   } catch (e) {
+    if (e instanceof UnsupportedFixture) throw e;
     throw new CaseSetupError((e as Error).message);
   }
 }

@@ -7,6 +7,7 @@ import { loadExpected } from './golden.ts';
 import { caseLayout, CaseSetupError, CaseTimeout, releaseUpperFs, runCase, type Executor } from './run-case.ts';
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
+import { UnsupportedFixture } from './layer-writer.ts';
 
 export interface CaseResult extends Judged {
   id: string;
@@ -64,6 +65,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
     } catch (e) {
       const ms = Date.now() - started;
+      if (e instanceof UnsupportedFixture) return { id, verdict: { class: 'skip', why: e.message }, ms, ops: 0 };
       const timedOut = e instanceof CaseTimeout || (e instanceof Error && e.name === 'ExecutorTimeout');
       if (timedOut || (e instanceof Error && e.name === 'ExecutorGone')) {
         await exec.kill();

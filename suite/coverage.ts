@@ -39,7 +39,7 @@ export const BEHAVIOURS: Behaviour[] = [
   // "Known non-POSIX behaviors"
   b('known.enospc-eio', 'Known non-POSIX behaviors', 'any writing call may return ENOSPC or EIO (copyup)', 'enospc/'),
   b('known.link-count', 'Known non-POSIX behaviors', 'other names of a multiply-linked lower file keep their link count', 'link/lower-multiply-linked', 'link/write-multiply-linked'),
-  b('known.dir-link-count', 'Known non-POSIX behaviors', 'directory link counts are wrong before readdir'),
+  b('known.dir-link-count', 'Known non-POSIX behaviors', 'directory link counts are wrong before readdir, right after it', 'readdir/nlink/'),
   b('known.copyup-is-copy-rename', 'Known non-POSIX behaviors', 'open fds keep the read-only copy after copyup', 'ro-fd/read-after-copyup/'),
   b('known.rename-dir-exdev', 'Known non-POSIX behaviors', 'rename() of a directory may fail with EXDEV', 'rename/dir/'),
   b('known.d-ino-fallthru', 'Known non-POSIX behaviors', 'd_ino is the underlying inode for fallthrus', 'readdir/lower-only'),
@@ -60,7 +60,7 @@ export const BEHAVIOURS: Behaviour[] = [
   b('whiteout.persistent', 'Terminology', 'whiteouts and opaque flags are on-disk state', 'persist/'),
   b('opaque.replaces-whiteout', 'Terminology', 'a directory created over a whiteout is opaque', 'mkdir/over-whiteout', 'mkdir/over-file-whiteout'),
   b('opaque.hides-lower', 'Terminology', 'an opaque directory hides every lower entry', 'readdir/opaque', 'readdir/dir-over-file'),
-  b('fallthru.overrides-opaque', 'Terminology', 'a fallthru lets one entry of an opaque dir show the lower object'),
+  b('fallthru.overrides-opaque', 'Terminology', 'a fallthru lets one entry of an opaque dir show the lower object', 'fallthru/'),
   // Hard read-only lower layers and permission checks
   b('hard-ro.lower-unchanged', 'Hard read-only file systems', 'nothing the union does writes a lower layer', 'copyup/', 'rename/', 'unlink/'),
   b('perm.before-copyup', 'Permission checks', 'a call that fails its permission check copies nothing up', 'permission/', 'error/denied/'),

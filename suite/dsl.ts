@@ -55,7 +55,7 @@ export function problems(c: Case): string[] {
   for (const s of c.steps ?? []) if (!s || typeof s.op?.op !== 'string') out.push('a step without an op');
   for (const tree of c.layers?.lowers ?? []) {
     for (const [path, node] of walk(tree)) {
-      if (node.kind === 'whiteout') out.push(`whiteout in a lower layer at ${path}`);
+      if (node.kind === 'whiteout' || node.kind === 'fallthru') out.push(`${node.kind} in a lower layer at ${path}`);
       if (node.kind === 'dir' && node.opaque) out.push(`opaque dir in a lower layer at ${path}`);
     }
   }

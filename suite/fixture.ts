@@ -15,7 +15,8 @@ export type FixtureNode =
   | { kind: 'hardlink'; to: string }
   | { kind: 'fifo'; meta: Meta }
   | { kind: 'chr'; major: number; minor: number; meta: Meta }
-  | { kind: 'whiteout' };
+  | { kind: 'whiteout' }
+  | { kind: 'fallthru' };
 
 export type Tree = { [name: string]: FixtureNode };
 
@@ -44,6 +45,8 @@ export const fifo = (meta: Meta = {}): FixtureNode => ({ kind: 'fifo', meta });
 export const chr = (major: number, minor: number, meta: Meta = {}): FixtureNode => ({ kind: 'chr', major, minor, meta });
 /** An upper-layer entry that hides the lower layers' object of the same name. */
 export const whiteout = (): FixtureNode => ({ kind: 'whiteout' });
+/** An upper-layer entry that lets the lower object of that name show, even in an opaque dir. */
+export const fallthru = (): FixtureNode => ({ kind: 'fallthru' });
 
 /** The byte pattern of big(size): printable and position-dependent, so misplaced blocks show. */
 export function bigData(size: number): Buffer {
@@ -68,29 +71,44 @@ export function* walk(tree: Tree, prefix = ''): Generator<[string, FixtureNode]>
  */
 export function merge(layers: Layers): Tree {
   const stack = [...(layers.upper ? [layers.upper] : []), ...layers.lowers];
-  return mergeTrees(stack);
+  return mergeTrees(stack, []);
 }
 
-function mergeTrees(stack: Tree[]): Tree {
+/** The children of the dirs named `name` in `layers`, down to the first non-dir or opaque one. */
+function dirsBelow(name: string, layers: Tree[]): Tree[] {
+  const out: Tree[] = [];
+  for (const layer of layers) {
+    const n = layer[name];
+    if (!n) continue;
+    if (n.kind !== 'dir') break;
+    out.push(n.children);
+    if (n.opaque) break;
+  }
+  return out;
+}
+
+/** `stack` is what lookups see; `beneath` is what only fallthrus reach (below an opaque dir). */
+function mergeTrees(stack: Tree[], beneath: Tree[]): Tree {
   const out: Tree = {};
   const hidden = new Set<string>();
   for (const tree of stack) {
     for (const [name, node] of Object.entries(tree)) {
       if (hidden.has(name) || name in out) continue;
       if (node.kind === 'whiteout') { hidden.add(name); continue; }
-      if (node.kind !== 'dir') { out[name] = node; hidden.add(name); continue; }
-      const below: Tree[] = [];
-      if (!node.opaque) {
-        const idx = stack.indexOf(tree);
-        for (const lower of stack.slice(idx + 1)) {
-          const n = lower[name];
-          if (!n) continue;
-          if (n.kind !== 'dir') break;
-          below.push(n.children);
-          if (n.opaque) break;
-        }
+      if (node.kind === 'fallthru') {
+        const below = [...stack.slice(stack.indexOf(tree) + 1), ...beneath].find((t) => name in t && t[name]!.kind !== 'fallthru');
+        if (below) out[name] = below[name]!;
+        hidden.add(name);
+        continue;
       }
-      out[name] = { kind: 'dir', meta: node.meta, children: mergeTrees([node.children, ...below]) };
+      if (node.kind !== 'dir') { out[name] = node; hidden.add(name); continue; }
+      const visible = dirsBelow(name, stack.slice(stack.indexOf(tree) + 1));
+      const reachable = dirsBelow(name, beneath);
+      out[name] = {
+        kind: 'dir',
+        meta: node.meta,
+        children: node.opaque ? mergeTrees([node.children], [...visible, ...reachable]) : mergeTrees([node.children, ...visible], reachable),
+      };
       hidden.add(name);
     }
   }

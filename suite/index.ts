@@ -8,7 +8,7 @@ import { linkCases } from './cases/link.ts';
 import { noCopyupCases } from './cases/no-copyup.ts';
 import { permissionCases } from './cases/permissions.ts';
 import { persistCases } from './cases/persist.ts';
-import { readdirCases } from './cases/readdir.ts';
+import { dirLinkCountCases, fallthruCases, readdirCases } from './cases/readdir.ts';
 import { removeCases } from './cases/remove.ts';
 import { renameCases } from './cases/rename.ts';
 import { roFdCases } from './cases/ro-fd.ts';
@@ -23,6 +23,8 @@ export function allCases(): Case[] {
     ...renameCases,
     ...removeCases,
     ...readdirCases,
+    ...dirLinkCountCases,
+    ...fallthruCases,
     ...linkCases,
     ...permissionCases,
     ...persistCases,

@@ -2,7 +2,7 @@
 import type { Cred, OpenFlag, Op, RenameFlag, TimeSpec, XattrFlag } from '../harness/protocol.ts';
 
 /** Steps the harness carries out itself rather than the executor. */
-export type HarnessOp = { op: 'remount' } | { op: 'readrest'; dir: string };
+export type HarnessOp = { op: 'remount' } | { op: 'readrest'; dir: string } | { op: 'nlink'; path: string };
 
 export interface Step {
   op: Op | HarnessOp;
@@ -77,6 +77,9 @@ export const remount = (): Step => step({ op: 'remount' });
  * name returned twice shows twice.
  */
 export const readrest = (dir: string): Step => step({ op: 'readrest', dir });
+
+/** A directory's link count, which the transcript otherwise leaves out (see statText). */
+export const nlink = (path: string): Step => step({ op: 'nlink', path });
 
 /** Run steps with another user's credentials. */
 export const as = (cred: Cred, ...steps: Step[]): Step[] => steps.map((s) => ({ ...s, cred }));

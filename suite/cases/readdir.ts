@@ -4,7 +4,7 @@
 // here the listing is an observation and the golden upper layer is not expected to change.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { chr, dir, fifo, file, opaque, symlink, whiteout } from '../fixture.ts';
+import { chr, dir, fallthru, fifo, file, opaque, symlink, whiteout } from '../fixture.ts';
 import * as s from '../steps.ts';
 
 const spec = 'Directory copyup' as const;
@@ -46,4 +46,40 @@ export const readdirCases: Case[] = [
   r('lower-only', 'a directory only in a lower layer lists its entries, with d_ino equal to what stat() reports',
     { lowers: [{ d: dir({ a: file(), b: file() }) }] },
     { steps: [s.listdir('d'), s.stat('d/a'), s.stat('d/b')] }),
+];
+
+/** "Link count on directories will be wrong before readdir() (fixable)": after a readdir it must be right. */
+export const dirLinkCountCases: Case[] = [
+  kase('readdir/nlink', 'merged-after-readdir', {
+    spec: 'Known non-POSIX behaviors',
+    claim: 'after a readdir a merged directory has the POSIX link count: 2 + its visible subdirectories, from every layer, once each',
+    layers: { lowers: [{ d: dir({ a: dir(), b: dir(), f: file() }) }], upper: { d: dir({ b: dir(), c: dir() }) } },
+    steps: [s.listdir('d'), s.nlink('d')],
+    accepts: ['merged-dir-nlink'],
+  }),
+  kase('readdir/nlink', 'lower-only-after-readdir', {
+    spec: 'Known non-POSIX behaviors',
+    claim: 'after a readdir a lower-only directory has the POSIX link count',
+    layers: { lowers: [{ d: dir({ a: dir(), b: dir() }) }] },
+    steps: [s.listdir('d'), s.nlink('d')],
+    accepts: ['merged-dir-nlink'],
+  }),
+  kase('readdir/nlink', 'whiteout-subdir-after-readdir', {
+    spec: 'Known non-POSIX behaviors',
+    claim: 'a subdirectory removed through the union no longer counts once the directory has been read',
+    layers: { lowers: [{ d: dir({ a: dir(), b: dir() }) }] },
+    steps: [s.rmdir('d/a'), s.listdir('d'), s.nlink('d')],
+    accepts: ['merged-dir-nlink'],
+  }),
+];
+
+/** Fallthrus (Terminology): no on-disk format in use has them, so these are skipped wherever the format cannot hold one. */
+export const fallthruCases: Case[] = [
+  kase('fallthru', 'overrides-opaque', {
+    spec: 'Terminology',
+    claim: 'a fallthru in an opaque top directory lets that one lower entry show; the others stay hidden',
+    layers: { lowers: [{ d: dir({ a: file('lower a\n'), b: file() }) }], upper: { d: opaque({ a: fallthru(), c: file('top\n') }) } },
+    steps: [s.listdir('d'), s.stat('d/b')],
+    show: ['d/a'],
+  }),
 ];
