@@ -5,7 +5,7 @@ FORMAT ?= text
 ARGS ?=
 CLI := harness/bin/union-conformance
 
-.PHONY: conformance test deps typecheck record compare
+.PHONY: conformance test deps typecheck record compare bench install uninstall
 
 deps:
 	@harness/bin/ensure-deps $(TARGET)
@@ -49,3 +49,11 @@ devkit-up: deps devkit
 
 devkit-down: deps
 	@node --import tsx devkit/uml.ts down
+
+# The reference against fuse-overlayfs and kernel overlayfs (reference/bench/).
+bench: deps
+	@$(MAKE) -s -C reference bench
+
+# unionref on PATH and as the mount helper for `mount -t fuse.unionref`.
+install uninstall:
+	@$(MAKE) -s -C reference $@

@@ -39,6 +39,30 @@ t.test('ENOSPC during copyup: the caller gets ENOSPC and upper holds no partial 
   t.equal(fs.readFileSync(path.join(L.mnt, 'd/small'), 'utf8'), 'fits!', 'later copyups work');
 });
 
+t.test('EIO while reading the lower file during copyup: the caller gets EIO, upper holds nothing', async (t) => {
+  const L = makeLayers(1);
+  let m: Mounted | undefined;
+  const lowerMnt = L.lowers[0]!;
+  const errfs = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/reference/errfs.ts'), lowerMnt], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const errfsExit = new Promise<void>((res) => errfs.on('exit', () => res()));
+  t.teardown(async () => {
+    await m?.stop();
+    spawnSync('umount', [lowerMnt]);
+    if (isMounted(lowerMnt)) forceUnmount(lowerMnt);
+    errfs.kill('SIGKILL');
+    await errfsExit;
+    removeLayers(L);
+  });
+  await new Promise<void>((res) => errfs.stdout!.once('data', () => res()));
+  m = await mountUnion(L);
+  t.equal(fs.readFileSync(path.join(L.mnt, 'good'), 'utf8'), 'aaaa', 'the FUSE lower layer is visible');
+  t.throws(() => fs.appendFileSync(path.join(L.mnt, 'bad'), 'x'), { code: 'EIO' });
+  t.notOk(exists(path.join(L.upper, 'bad')), 'no partial copy in upper');
+  t.same(fs.readdirSync(path.join(L.work, 'work')), [], 'the temp copy was removed');
+  fs.appendFileSync(path.join(L.mnt, 'good'), '!');
+  t.equal(fs.readFileSync(path.join(L.upper, 'good'), 'utf8'), 'aaaa!', 'other copyups still work');
+});
+
 t.test('kill -9 during a large copyup, then remount: old file or complete new file', async (t) => {
   const L = makeLayers(1);
   let m: Mounted | undefined;

@@ -21,6 +21,8 @@ function main(): void {
   const port = parentPort;
   if (port === null) throw new Error('server.ts runs as a worker thread');
   const data = workerData as ServerData;
+  // Errors are answers here (ENOENT for every negative lookup): no stack traces unless debugging.
+  if (!data.debug) Error.stackTraceLimit = 0;
   const u = new Union({ fds: data.layers, userxattr: data.userxattr });
   const s = new Session(data.fuseFd, {
     debug: data.debug,

@@ -1,5 +1,6 @@
 // FUSE kernel protocol (linux/fuse.h, 7.39 subset): opcodes, flags and the
 // fixed-layout structures the reference reads and writes.
+import { makedev, type Ts } from '../sys/stat.ts';
 
 export const FUSE_KERNEL_VERSION = 7;
 /** The highest minor the reference speaks; 7.39 adds FUSE_DIRECT_IO_ALLOW_MMAP. */
@@ -57,59 +58,69 @@ export const ATTR_OUT_SIZE = 16 + ATTR_SIZE;
 /** What the reference reports for one object (struct fuse_attr). */
 export interface Attr {
   ino: bigint;
-  size: bigint;
-  blocks: bigint;
-  atimeNs: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  size: number;
+  blocks: number;
+  atime: Ts;
+  mtime: Ts;
+  ctime: Ts;
   mode: number;
   nlink: number;
   uid: number;
   gid: number;
-  /** Userspace dev_t (glibc encoding). */
-  rdev: bigint;
+  rdevMajor: number;
+  rdevMinor: number;
   blksize: number;
 }
 
-const NS = 1_000_000_000n;
-
-/** glibc dev_t → kernel "new" 32-bit encoding used in fuse_attr.rdev. */
-export function encodeDev(dev: bigint): number {
-  const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
-  const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+/** major/minor → kernel "new" 32-bit encoding used in fuse_attr.rdev. */
+export function encodeDev(major: number, minor: number): number {
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
 }
 
 /** Kernel 32-bit dev encoding (mknod request) → glibc dev_t. */
 export function decodeDev(rdev: number): bigint {
-  const major = (rdev & 0xfff00) >>> 8;
-  const minor = (rdev & 0xff) | ((rdev >>> 12) & 0xfff00);
-  return BigInt(minor & 0xff) | (BigInt(major & 0xfff) << 8n) | (BigInt(minor & ~0xff) << 12n) | (BigInt(major & ~0xfff) << 32n);
+  return makedev((rdev & 0xfff00) >>> 8, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
+}
+
+/** Little-endian 64-bit integer from a JS number (exact up to 2^53, negative as two's complement). */
+export function writeI64(b: Buffer, off: number, n: number): void {
+  const high = Math.floor(n / 0x100000000);
+  b.writeUInt32LE(n - high * 0x100000000, off);
+  b.writeInt32LE(high | 0, off + 4);
 }
 
 export function writeAttr(b: Buffer, off: number, a: Attr): void {
   b.writeBigUInt64LE(a.ino, off);
-  b.writeBigUInt64LE(a.size, off + 8);
-  b.writeBigUInt64LE(a.blocks, off + 16);
-  b.writeBigUInt64LE(BigInt.asUintN(64, a.atimeNs / NS), off + 24);
-  b.writeBigUInt64LE(BigInt.asUintN(64, a.mtimeNs / NS), off + 32);
-  b.writeBigUInt64LE(BigInt.asUintN(64, a.ctimeNs / NS), off + 40);
-  b.writeUInt32LE(Number(a.atimeNs % NS), off + 48);
-  b.writeUInt32LE(Number(a.mtimeNs % NS), off + 52);
-  b.writeUInt32LE(Number(a.ctimeNs % NS), off + 56);
+  writeI64(b, off + 8, a.size);
+  writeI64(b, off + 16, a.blocks);
+  writeI64(b, off + 24, a.atime.sec);
+  writeI64(b, off + 32, a.mtime.sec);
+  writeI64(b, off + 40, a.ctime.sec);
+  b.writeUInt32LE(a.atime.nsec, off + 48);
+  b.writeUInt32LE(a.mtime.nsec, off + 52);
+  b.writeUInt32LE(a.ctime.nsec, off + 56);
   b.writeUInt32LE(a.mode >>> 0, off + 60);
   b.writeUInt32LE(a.nlink >>> 0, off + 64);
   b.writeUInt32LE(a.uid >>> 0, off + 68);
   b.writeUInt32LE(a.gid >>> 0, off + 72);
-  b.writeUInt32LE(encodeDev(a.rdev), off + 76);
+  b.writeUInt32LE(encodeDev(a.rdevMajor, a.rdevMinor), off + 76);
   b.writeUInt32LE(a.blksize >>> 0, off + 80);
   b.writeUInt32LE(0, off + 84);
 }
 
 export interface Validity { entrySec: number; attrSec: number }
 
+/** Reply body of operations that return nothing. */
+export const EMPTY = Buffer.alloc(0);
+
+// Replies are copied into the session's output buffer at once, so the
+// encoders below reuse one scratch buffer each instead of allocating.
+const entryScratch = Buffer.alloc(ENTRY_OUT_SIZE);
+const attrScratch = Buffer.alloc(ATTR_OUT_SIZE);
+
+/** fuse_entry_out; valid until the next call. */
 export function entryOut(nodeid: number, generation: number, a: Attr, v: Validity): Buffer {
-  const b = Buffer.alloc(ENTRY_OUT_SIZE);
+  const b = entryScratch;
   b.writeBigUInt64LE(BigInt(nodeid), 0);
   b.writeBigUInt64LE(BigInt(generation), 8);
   writeValidity(b, 16, 32, v.entrySec);
@@ -118,8 +129,9 @@ export function entryOut(nodeid: number, generation: number, a: Attr, v: Validit
   return b;
 }
 
+/** fuse_attr_out; valid until the next call. */
 export function attrOut(a: Attr, attrSec: number): Buffer {
-  const b = Buffer.alloc(ATTR_OUT_SIZE);
+  const b = attrScratch;
   writeValidity(b, 0, 8, attrSec);
   writeAttr(b, 16, a);
   return b;

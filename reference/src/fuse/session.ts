@@ -11,6 +11,7 @@ import {
 import { Request } from './request.ts';
 
 export const MAX_PAGES = 256;
+const FUSE_NOTIFY_INVAL_INODE = 2;
 export const MAX_WRITE = MAX_PAGES * 4096;
 
 /**
@@ -34,11 +35,41 @@ export class Session {
   private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
   private readonly handlers = new Map<number, Handler>();
   private initialized = false;
+  /** Nodes whose cached attributes the kernel must drop once the current reply is out. */
+  private readonly staleAttrs: number[] = [];
 
   constructor(private readonly fd: number, private readonly opts: SessionOptions) {}
 
   on(opcode: number, h: Handler): void {
     this.handlers.set(opcode, h);
+  }
+
+  /**
+   * Asks the kernel (FUSE_NOTIFY_INVAL_INODE, attributes only) to refetch the
+   * attributes of a node, e.g. the source of link() whose link count changed
+   * behind another node. Sent after the current reply: an attribute-only
+   * invalidation takes no lock a pending request could hold.
+   */
+  invalidateAttrs(nodeid: number): void {
+    this.staleAttrs.push(nodeid);
+  }
+
+  private flushInvalidations(): void {
+    while (this.staleAttrs.length > 0) {
+      const nodeid = this.staleAttrs.pop()!;
+      const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
+      b.writeUInt32LE(b.length, 0);
+      b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
+      b.writeBigUInt64LE(0n, 8);
+      b.writeBigUInt64LE(BigInt(nodeid), 16);
+      b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
+      b.writeBigInt64LE(0n, 32);
+      try {
+        fs.writeSync(this.fd, b);
+      } catch {
+        // ENOENT: the kernel has already forgotten the node
+      }
+    }
   }
 
   /** Serves until the connection goes away (unmount or abort). */
@@ -82,11 +113,13 @@ export class Session {
       this.send(req.unique, 0, OUT_HEADER_SIZE + result.length);
     }
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok`);
+    if (this.staleAttrs.length > 0) this.flushInvalidations();
   }
 
   private replyDebug(req: Request, err: number): void {
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ${errnoName(-err)}`);
     this.reply(req, err);
+    if (this.staleAttrs.length > 0) this.flushInvalidations();
   }
 
   private reply(req: Request, err: number): void {

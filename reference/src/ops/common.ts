@@ -1,6 +1,5 @@
 // Helpers shared by the handler groups: cache lifetimes and entry replies.
-import * as fs from 'node:fs';
-import type { BigIntStats } from 'node:fs';
+import type { Stat } from '../sys/stat.ts';
 import { type Attr, attrOut, entryOut, type Validity } from '../fuse/protocol.ts';
 import type { Request } from '../fuse/request.ts';
 import type { Caller } from '../union/create.ts';
@@ -22,7 +21,7 @@ export function validityFor(a: Attr): Validity {
 }
 
 /** Binds parent/name to a node, counts the lookup and builds fuse_entry_out. */
-export function replyEntry(u: Union, parent: Node, name: string, res: Resolution, st?: BigIntStats): Buffer {
+export function replyEntry(u: Union, parent: Node, name: string, res: Resolution, st?: Stat): Buffer {
   const node = u.nodes.bind(parent, name, res);
   const a = u.attr(node, st ?? u.statNode(node));
   node.nlookup++;
@@ -41,6 +40,3 @@ export function newUpperRes(type: number): Resolution {
   return { type: type & S_IFMT, upper: true, lowers: [] };
 }
 
-export function lstatBig(p: string): BigIntStats {
-  return fs.lstatSync(p, { bigint: true });
-}

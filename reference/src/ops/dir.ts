@@ -4,7 +4,7 @@
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
 import * as fs from 'node:fs';
 import { DT_DIR } from '../sys/dirents.ts';
-import { Op, OUT_HEADER_SIZE, openOut, writeDirent } from '../fuse/protocol.ts';
+import { EMPTY, Op, openOut, OUT_HEADER_SIZE, writeDirent } from '../fuse/protocol.ts';
 import type { Session } from '../fuse/session.ts';
 import type { DirEntry, DirHandle } from '../union/handles.ts';
 import { listMerged } from '../union/merge.ts';
@@ -43,7 +43,7 @@ export function registerDirOps(s: Session, u: Union): void {
 
   s.on(Op.RELEASEDIR, (req) => {
     u.handles.remove(req.num64(0));
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 
   s.on(Op.FSYNCDIR, (req) => {
@@ -56,7 +56,7 @@ export function registerDirOps(s: Session, u: Union): void {
         fs.closeSync(fd);
       }
     }
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 }
 

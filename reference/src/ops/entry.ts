@@ -2,6 +2,7 @@
 // SETATTR is chmod/chown/utimes/truncate: every one copies the object up
 // first (the spec's triggers), then applies the change to the upper copy.
 import * as fs from 'node:fs';
+import type { Stat } from '../sys/stat.ts';
 import { E, FsError } from '../sys/errno.ts';
 import { futimens, lutimens, NOW, OMIT, type TimeSpec } from '../sys/libc.ts';
 import {
@@ -20,9 +21,10 @@ export function registerEntryOps(s: Session, u: Union): void {
     const parent = u.nodes.get(req.nodeid);
     const [name] = req.str(0);
     if (parent.orphan) throw new FsError(E.ENOENT);
-    const res = u.resolveChild(parent, name);
+    const found: { st?: Stat } = {};
+    const res = u.resolveChild(parent, name, found);
     if (res === null) throw new FsError(E.ENOENT);
-    return replyEntry(u, parent, name, res);
+    return replyEntry(u, parent, name, res, found.st);
   });
 
   s.on(Op.FORGET, (req) => {
@@ -62,7 +64,7 @@ export function registerEntryOps(s: Session, u: Union): void {
 
 function timeArg(req: Request, valid: number, setBit: number, nowBit: number, secOff: number, nsecOff: number): TimeSpec {
   if ((valid & nowBit) !== 0) return NOW;
-  if ((valid & setBit) !== 0) return { sec: BigInt.asIntN(64, req.u64(secOff)), nsec: req.u32(nsecOff) };
+  if ((valid & setBit) !== 0) return { sec: Number(BigInt.asIntN(64, req.u64(secOff))), nsec: req.u32(nsecOff) };
   return OMIT;
 }
 

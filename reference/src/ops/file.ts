@@ -9,13 +9,13 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate } from '../sys/libc.ts';
-import { FOPEN_DIRECT_IO, FUSE_FSYNC_FDATASYNC, Op, OUT_HEADER_SIZE, openOut, u32Out } from '../fuse/protocol.ts';
+import { EMPTY, FOPEN_DIRECT_IO, FUSE_FSYNC_FDATASYNC, Op, openOut, OUT_HEADER_SIZE, u32Out } from '../fuse/protocol.ts';
 import type { Session } from '../fuse/session.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFMT, S_IFREG, type Union } from '../union/union.ts';
-import { callerOf, lstatBig, newUpperRes, replyEntry } from './common.ts';
+import { callerOf, newUpperRes, replyEntry } from './common.ts';
 
 const C = fs.constants;
 const O_ACCMODE = 3;
@@ -46,14 +46,14 @@ export function registerFileOps(s: Session, u: Union): void {
     const mode = req.u32(4);
     const [name] = req.str(16);
     let fd = -1;
-    const p = createEntry(u, parent, name, callerOf(req), {
+    const made = createEntry(u, parent, name, callerOf(req), {
       type: S_IFREG,
       perm: mode & 0o7777,
       build: (path) => {
-        fd = fs.openSync(path, C.O_CREAT | C.O_EXCL | C.O_RDWR | (flags & (C.O_APPEND | C.O_SYNC | C.O_DSYNC)), 0o600);
+        fd = fs.openSync(path, C.O_CREAT | C.O_EXCL | C.O_RDWR | (flags & (C.O_APPEND | C.O_SYNC | C.O_DSYNC)), mode & 0o7777);
       },
     });
-    const entry = replyEntry(u, parent, name, newUpperRes(S_IFREG), lstatBig(p));
+    const entry = replyEntry(u, parent, name, newUpperRes(S_IFREG), made.st);
     const node = u.nodes.child(parent, name)!;
     const fh = u.handles.add({ kind: 'file', fd, node, upper: true });
     node.handles.add(fh);
@@ -74,7 +74,7 @@ export function registerFileOps(s: Session, u: Union): void {
     return u32Out(n);
   });
 
-  s.on(Op.FLUSH, () => Buffer.alloc(0));
+  s.on(Op.FLUSH, () => EMPTY);
 
   s.on(Op.RELEASE, (req) => {
     const fh = req.num64(0);
@@ -83,21 +83,21 @@ export function registerFileOps(s: Session, u: Union): void {
       h.node.handles.delete(fh);
       u.nodes.released(h.node);
     }
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 
   s.on(Op.FSYNC, (req) => {
     const h = u.handles.file(req.num64(0));
     if ((req.u32(8) & FUSE_FSYNC_FDATASYNC) !== 0) fs.fdatasyncSync(h.fd);
     else fs.fsyncSync(h.fd);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 
   s.on(Op.FALLOCATE, (req) => {
     const h = u.handles.file(req.num64(0));
     if (!h.upper) throw new FsError(E.EBADF);
     fallocate(h.fd, req.u32(24), req.num64(8), req.num64(16));
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 }
 

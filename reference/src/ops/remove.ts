@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE, renameat2 } from '../sys/libc.ts';
-import { Op } from '../fuse/protocol.ts';
+import { EMPTY, Op } from '../fuse/protocol.ts';
 import type { Session } from '../fuse/session.ts';
 import { copyUp } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
@@ -16,12 +16,12 @@ export function registerRemoveOps(s: Session, u: Union): void {
   s.on(Op.UNLINK, (req) => {
     const [name] = req.str(0);
     unlinkName(u, u.nodes.get(req.nodeid), name);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
   s.on(Op.RMDIR, (req) => {
     const [name] = req.str(0);
     rmdirName(u, u.nodes.get(req.nodeid), name);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 }
 
@@ -51,13 +51,12 @@ function unlinkName(u: Union, parent: Node, name: string): void {
     } else {
       fs.unlinkSync(p);
     }
-    if (st !== undefined && st.nlink <= 1n) u.inodes.removed(st.ino);
+    if (st !== undefined && st.nlink <= 1) u.inodes.removed(st.ino);
   } else {
     copyUp(u, parent);
     whiteoutAt(u, u.layers.upperPath(rel));
   }
   if (node !== undefined) u.nodes.detach(node);
-  u.changed();
 }
 
 function rmdirName(u: Union, parent: Node, name: string): void {
@@ -83,7 +82,7 @@ function rmdirName(u: Union, parent: Node, name: string): void {
     whiteoutAt(u, u.layers.upperPath(rel));
   }
   u.nodes.detach(node);
-  u.changed();
+  u.dirsChanged();
 }
 
 /** Swaps a (visibly empty) upper directory for a whiteout, then removes the directory from work/. */

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../sys/libc.ts';
-import { Op } from '../fuse/protocol.ts';
+import { EMPTY, Op } from '../fuse/protocol.ts';
 import type { Session } from '../fuse/session.ts';
 import { copyUp, copyUpEntry } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
@@ -21,7 +21,7 @@ export function registerRenameOps(s: Session, u: Union): void {
     const [oldName, next] = req.str(8);
     const [newName] = req.str(next);
     rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, 0);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
   s.on(Op.RENAME2, (req) => {
     const newParent = u.nodes.get(req.num64(0));
@@ -29,7 +29,7 @@ export function registerRenameOps(s: Session, u: Union): void {
     const [oldName, next] = req.str(16);
     const [newName] = req.str(next);
     rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, flags);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 }
 
@@ -91,7 +91,7 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
     fs.renameSync(from, to);
   }
   if (isDir(src) && targetLower) u.format.setOpaque(to);
-  if (below !== undefined && !targetIsWhiteout && (isDir(dst!) || below.nlink <= 1n)) u.inodes.removed(below.ino);
+  if (below !== undefined && !targetIsWhiteout && (isDir(dst!) || below.nlink <= 1)) u.inodes.removed(below.ino);
 
   const moved = u.nodes.child(oldParent, oldName);
   if (moved !== undefined) {
@@ -101,7 +101,7 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
     const replaced = u.nodes.child(newParent, newName);
     if (replaced !== undefined) u.nodes.detach(replaced);
   }
-  u.changed();
+  if (isDir(src) || (dst !== null && isDir(dst))) u.dirsChanged();
 }
 
 function renameWithWhiteout(u: Union, from: string, to: string): void {
@@ -131,5 +131,5 @@ function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, n
   else if (nb !== undefined) u.nodes.move(nb, oldParent, oldName);
   if (na !== undefined) na.res = { type: src.type, upper: true, lowers: [] };
   if (nb !== undefined) nb.res = { type: dst.type, upper: true, lowers: [] };
-  u.changed();
+  if (isDir(src) || isDir(dst)) u.dirsChanged();
 }

@@ -5,7 +5,7 @@
 // with EOPNOTSUPP, as overlayfs did before it learned to escape them (6.7).
 import { E, FsError } from '../sys/errno.ts';
 import { lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr } from '../sys/libc.ts';
-import { Op, u32Out } from '../fuse/protocol.ts';
+import { EMPTY, Op, u32Out } from '../fuse/protocol.ts';
 import type { Session } from '../fuse/session.ts';
 import { copyUp } from '../union/copyup.ts';
 import type { Union } from '../union/union.ts';
@@ -24,7 +24,7 @@ export function registerXattrOps(s: Session, u: Union): void {
     u.requireWritable();
     copyUp(u, node);
     lsetxattr(u.upperPath(node), name, Buffer.from(req.bytes(next, size)), flags);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 
   s.on(Op.GETXATTR, (req) => {
@@ -54,6 +54,6 @@ export function registerXattrOps(s: Session, u: Union): void {
     if (!node.res.upper && lgetxattr(u.topPath(node), name) === null) throw new FsError(E.ENODATA);
     copyUp(u, node);
     lremovexattr(u.upperPath(node), name);
-    return Buffer.alloc(0);
+    return EMPTY;
   });
 }

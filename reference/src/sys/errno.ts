@@ -14,6 +14,11 @@ export const E = Object.fromEntries(USED.map((n) => [n, (constants.errno as Reco
 
 const NAMES = new Map<number, string>();
 for (const [name, num] of Object.entries(constants.errno)) if (!NAMES.has(num)) NAMES.set(num, name);
+// Linux aliases: use the usual spelling.
+for (const name of ['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']) {
+  const num = (constants.errno as Record<string, number>)[name];
+  if (num !== undefined) NAMES.set(num, name);
+}
 
 export function errnoName(n: number): string {
   return NAMES.get(Math.abs(n)) ?? `E${Math.abs(n)}`;

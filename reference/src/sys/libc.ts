@@ -20,6 +20,7 @@ const c = {
   getdents64: libc.func('long getdents64(int fd, void *buf, size_t count)'),
   copy_file_range: libc.func('long copy_file_range(int fdin, void *offin, int fdout, void *offout, size_t len, unsigned int flags)'),
   fallocate: libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)'),
+  sync_file_range: libc.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
   setsid: libc.func('int setsid(void)'),
 };
@@ -100,26 +101,29 @@ export function lremovexattr(path: string, name: string): void {
   check(c.lremovexattr(path, name), `removexattr ${name}`);
 }
 
-function timesBuffer(atimeSec: bigint, atimeNsec: number, mtimeSec: bigint, mtimeNsec: number): Buffer {
-  const b = Buffer.alloc(32);
-  b.writeBigInt64LE(atimeSec, 0);
-  b.writeBigInt64LE(BigInt(atimeNsec), 8);
-  b.writeBigInt64LE(mtimeSec, 16);
-  b.writeBigInt64LE(BigInt(mtimeNsec), 24);
-  return b;
+const timesBuf = Buffer.alloc(32);
+function writeI64(b: Buffer, off: number, n: number): void {
+  const high = Math.floor(n / 0x100000000);
+  b.writeUInt32LE(n - high * 0x100000000, off);
+  b.writeInt32LE(high | 0, off + 4);
 }
-export interface TimeSpec { sec: bigint; nsec: number }
-export const NOW: TimeSpec = { sec: 0n, nsec: UTIME_NOW };
-export const OMIT: TimeSpec = { sec: 0n, nsec: UTIME_OMIT };
-export function tsFromNs(ns: bigint): TimeSpec {
-  return { sec: ns / 1_000_000_000n, nsec: Number(ns % 1_000_000_000n) };
+function timesBuffer(a: TimeSpec, m: TimeSpec): Buffer {
+  writeI64(timesBuf, 0, a.sec);
+  writeI64(timesBuf, 8, a.nsec);
+  writeI64(timesBuf, 16, m.sec);
+  writeI64(timesBuf, 24, m.nsec);
+  return timesBuf;
 }
+/** struct timespec, or UTIME_NOW / UTIME_OMIT in nsec. */
+export interface TimeSpec { sec: number; nsec: number }
+export const NOW: TimeSpec = { sec: 0, nsec: UTIME_NOW };
+export const OMIT: TimeSpec = { sec: 0, nsec: UTIME_OMIT };
 /** utimensat(AT_FDCWD, path, [atime, mtime], AT_SYMLINK_NOFOLLOW). */
 export function lutimens(path: string, atime: TimeSpec, mtime: TimeSpec): void {
-  check(c.utimensat(AT_FDCWD, path, timesBuffer(atime.sec, atime.nsec, mtime.sec, mtime.nsec), AT_SYMLINK_NOFOLLOW), `utimensat ${path}`);
+  check(c.utimensat(AT_FDCWD, path, timesBuffer(atime, mtime), AT_SYMLINK_NOFOLLOW), `utimensat ${path}`);
 }
 export function futimens(fd: number, atime: TimeSpec, mtime: TimeSpec): void {
-  check(c.futimens(fd, timesBuffer(atime.sec, atime.nsec, mtime.sec, mtime.nsec)), 'futimens');
+  check(c.futimens(fd, timesBuffer(atime, mtime)), 'futimens');
 }
 export function getdents64(fd: number, buf: Buffer): number {
   return check(c.getdents64(fd, buf, buf.length), 'getdents64');
@@ -127,6 +131,10 @@ export function getdents64(fd: number, buf: Buffer): number {
 /** Copies up to len bytes in the kernel; returns bytes copied (0 at EOF). */
 export function copyFileRange(fdIn: number, fdOut: number, len: number): number {
   return check(c.copy_file_range(fdIn, null, fdOut, null, len, 0), 'copy_file_range');
+}
+/** Starts writeback of a range without waiting (SYNC_FILE_RANGE_WRITE); errors are left to fsync. */
+export function startWriteback(fd: number, offset: number, len: number): void {
+  c.sync_file_range(fd, offset, len, 2);
 }
 export function fallocate(fd: number, mode: number, offset: number, len: number): void {
   check(c.fallocate(fd, mode, offset, len), 'fallocate');

@@ -5,10 +5,10 @@
 // workdir/work and renamed into place, so upper only ever holds complete
 // copies; on any error the temp is removed and the errno returned.
 import * as fs from 'node:fs';
-import type { BigIntStats } from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
+import { lstatStrict, makedev, type Stat } from '../sys/stat.ts';
 import {
-  copyFileRange, lgetxattr, llistxattr, lsetxattr, lutimens, mknod, renameat2, RENAME_NOREPLACE, tsFromNs,
+  copyFileRange, lgetxattr, llistxattr, lsetxattr, lutimens, mknod, renameat2, RENAME_NOREPLACE, startWriteback,
 } from '../sys/libc.ts';
 import type { Node, Resolution } from './nodes.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Union } from './union.ts';
@@ -37,8 +37,8 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
   const lowerPath = u.layers.path(u.topLayer(res), rel);
   const upperPath = u.layers.upperPath(rel);
   const parentUpper = u.layers.upperPath(u.nodes.path(parent));
-  const st = fs.lstatSync(lowerPath, { bigint: true });
-  const parentSt = fs.lstatSync(parentUpper, { bigint: true });
+  const st = lstatStrict(lowerPath);
+  const parentSt = lstatStrict(parentUpper);
   const tmp = u.work.temp();
   try {
     build(u, tmp, lowerPath, st, opts.dataLimit);
@@ -49,30 +49,30 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
   }
   // A copyup is not a change of the parent's contents: keep its times.
   try {
-    lutimens(parentUpper, tsFromNs(parentSt.atimeNs), tsFromNs(parentSt.mtimeNs));
+    lutimens(parentUpper, parentSt.atime, parentSt.mtime);
   } catch {
     // cosmetic
   }
-  u.inodes.copiedUp(fs.lstatSync(upperPath, { bigint: true }), st);
+  u.inodes.copiedUp(lstatStrict(upperPath), st);
   res.upper = true;
 }
 
-function build(u: Union, tmp: string, lowerPath: string, st: BigIntStats, dataLimit: number | undefined): void {
-  const type = Number(st.mode) & S_IFMT;
-  const perm = Number(st.mode) & 0o7777;
+function build(u: Union, tmp: string, lowerPath: string, st: Stat, dataLimit: number | undefined): void {
+  const type = st.mode & S_IFMT;
+  const perm = st.mode & 0o7777;
   if (type === S_IFREG) {
-    copyData(lowerPath, tmp, dataLimit ?? Number(st.size));
+    copyData(lowerPath, tmp, dataLimit ?? st.size);
   } else if (type === S_IFDIR) {
     fs.mkdirSync(tmp, { mode: 0o700 });
   } else if (type === S_IFLNK) {
     fs.symlinkSync(fs.readlinkSync(lowerPath, { encoding: 'buffer' }), tmp);
   } else {
-    mknod(tmp, type | perm, st.rdev); // fifo, socket, character or block device
+    mknod(tmp, type | perm, makedev(st.rdevMajor, st.rdevMinor)); // fifo, socket, character or block device
   }
   copyXattrs(u, lowerPath, tmp);
-  fs.lchownSync(tmp, Number(st.uid), Number(st.gid));
+  fs.lchownSync(tmp, st.uid, st.gid);
   if (type !== S_IFLNK) fs.chmodSync(tmp, perm); // after chown, which clears set-id bits
-  lutimens(tmp, tsFromNs(st.atimeNs), tsFromNs(st.mtimeNs));
+  lutimens(tmp, st.atime, st.mtime);
 }
 
 function copyData(src: string, dst: string, limit: number): void {
@@ -81,6 +81,7 @@ function copyData(src: string, dst: string, limit: number): void {
   try {
     outFd = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     let left = limit;
+    let done = 0;
     let useRange = true;
     let buf: Buffer | null = null;
     while (left > 0) {
@@ -101,9 +102,11 @@ function copyData(src: string, dst: string, limit: number): void {
         while (off < n) off += fs.writeSync(outFd, buf, off, n - off);
       }
       if (n === 0) break;
+      startWriteback(outFd, done, n); // overlap writeback with the copy; fsync below waits for the rest
+      done += n;
       left -= n;
     }
-    fs.fsyncSync(outFd);
+    fs.fsyncSync(outFd); // durable before the rename that makes it visible
   } finally {
     fs.closeSync(inFd);
     if (outFd >= 0) fs.closeSync(outFd);

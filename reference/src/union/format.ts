@@ -3,7 +3,7 @@
 // "trusted.overlay." (or "user.overlay." with -o userxattr). Names under
 // <prefix> belong to the format: hidden from listxattr, refused otherwise.
 import * as fs from 'node:fs';
-import type { BigIntStats } from 'node:fs';
+import type { Stat } from '../sys/stat.ts';
 import { lgetxattr, lsetxattr, mknod } from '../sys/libc.ts';
 
 const S_IFMT = fs.constants.S_IFMT;
@@ -18,8 +18,8 @@ export class Format {
     this.opaqueName = `${this.prefix}opaque`;
   }
 
-  isWhiteout(st: BigIntStats): boolean {
-    return (Number(st.mode) & S_IFMT) === S_IFCHR && st.rdev === 0n;
+  isWhiteout(st: Stat): boolean {
+    return (st.mode & S_IFMT) === S_IFCHR && st.rdevMajor === 0 && st.rdevMinor === 0;
   }
 
   makeWhiteout(path: string): void {

@@ -6,20 +6,20 @@
 // Exception (as in overlayfs): a lower file with st_nlink > 1 gets its upper
 // number at copyup, because its other names still show the lower inode and
 // two different files must not share an inode number.
-import type { BigIntStats } from 'node:fs';
+import { isDir, type Stat } from '../sys/stat.ts';
 
-interface Origin { birth: bigint; ctimeAtCopy: bigint; ino: bigint }
+interface Origin { birthSec: number; birthNsec: number; ino: bigint }
 
 export class Inodes {
-  private readonly devIndex = new Map<bigint, bigint>();
+  private readonly devIndex = new Map<number, bigint>();
   private readonly origins = new Map<bigint, Origin>();
 
-  constructor(topDev: bigint) {
+  constructor(topDev: number) {
     this.devIndex.set(topDev, 0n);
   }
 
   /** Number for (st_dev, st_ino) of any layer object, ignoring copyup history. */
-  raw(dev: bigint, ino: bigint): bigint {
+  raw(dev: number, ino: bigint): bigint {
     let idx = this.devIndex.get(dev);
     if (idx === undefined) {
       idx = BigInt(this.devIndex.size);
@@ -29,14 +29,14 @@ export class Inodes {
   }
 
   /** Number of an upper object. */
-  upper(st: BigIntStats): bigint {
+  upper(st: Stat): bigint {
     const o = this.origins.get(st.ino);
-    if (o !== undefined && o.birth === st.birthtimeNs) return o.ino;
+    if (o !== undefined && o.birthSec === st.btime.sec && o.birthNsec === st.btime.nsec) return o.ino;
     return this.raw(st.dev, st.ino);
   }
 
   /** Number of an upper object known only by its directory entry; stat is called only when needed. */
-  upperDirent(dev: bigint, ino: bigint, stat: () => BigIntStats | undefined): bigint {
+  upperDirent(dev: number, ino: bigint, stat: () => Stat | undefined): bigint {
     if (this.origins.has(ino)) {
       const st = stat();
       if (st !== undefined) return this.upper(st);
@@ -44,14 +44,14 @@ export class Inodes {
     return this.raw(dev, ino);
   }
 
-  lower(st: BigIntStats): bigint {
+  lower(st: Stat): bigint {
     return this.raw(st.dev, st.ino);
   }
 
   /** After a copyup: the new upper object keeps the number of the lower one. */
-  copiedUp(upperSt: BigIntStats, lowerSt: BigIntStats): void {
-    if (!lowerSt.isDirectory() && lowerSt.nlink > 1n) return;
-    this.origins.set(upperSt.ino, { birth: upperSt.birthtimeNs, ctimeAtCopy: upperSt.ctimeNs, ino: this.lower(lowerSt) });
+  copiedUp(upperSt: Stat, lowerSt: Stat): void {
+    if (!isDir(lowerSt) && lowerSt.nlink > 1) return;
+    this.origins.set(upperSt.ino, { birthSec: upperSt.btime.sec, birthNsec: upperSt.btime.nsec, ino: this.lower(lowerSt) });
   }
 
   /** The upper inode was removed: its number may be reused by the upper filesystem. */

@@ -2,8 +2,8 @@
 // of a name wins, whiteouts hide the name in every layer below and are never
 // listed, an opaque directory ends the merge (its resolution already stops
 // there). d_type and d_ino come from the winning layer.
-import type { BigIntStats } from 'node:fs';
 import * as fs from 'node:fs';
+import type { Stat } from '../sys/stat.ts';
 import { DT_CHR, DT_DIR, DT_UNKNOWN, dtypeOfMode, readDirents } from '../sys/dirents.ts';
 import type { Node } from './nodes.ts';
 import type { Union } from './union.ts';
@@ -29,13 +29,13 @@ export function listMerged(u: Union, node: Node): MergedEntry[] {
       if (seen.has(d.name)) continue;
       seen.add(d.name);
       let type = d.type;
-      let st: BigIntStats | undefined;
-      const stat = (): BigIntStats | undefined => (st ??= u.lstat(`${dir}/${d.name}`));
+      let st: Stat | undefined;
+      const stat = (): Stat | undefined => (st ??= u.lstat(`${dir}/${d.name}`));
       if (type === DT_CHR || type === DT_UNKNOWN) {
         const s = stat();
         if (s === undefined) continue;
         if (u.format.isWhiteout(s)) continue;
-        type = dtypeOfMode(Number(s.mode));
+        type = dtypeOfMode(s.mode);
       }
       const ino = layer.isUpper ? u.inodes.upperDirent(layer.dev, d.ino, stat) : u.inodes.raw(layer.dev, d.ino);
       out.push({ name: d.name, type, ino, layer: idx });

@@ -3,8 +3,8 @@
 // search; directories merge with the directories of the same name below
 // them until an opaque one; any non-directory ends the search.
 import * as fs from 'node:fs';
-import type { BigIntStats } from 'node:fs';
-import { E, FsError, errnoOf } from '../sys/errno.ts';
+import { E, FsError } from '../sys/errno.ts';
+import { fstat, lstat, type Stat } from '../sys/stat.ts';
 import type { Attr } from '../fuse/protocol.ts';
 import { Format } from './format.ts';
 import { Inodes } from './inodes.ts';
@@ -30,7 +30,12 @@ export class Union {
   readonly inodes: Inodes;
   readonly handles = new Handles();
   readonly readonly: boolean;
-  /** Bumped by every change of the namespace; stamps cached listings. */
+  /**
+   * Bumped by every change that can alter how many subdirectories a directory
+   * shows (mkdir, rmdir, rename of a directory); stamps the cached counts
+   * behind the st_nlink of merged directories. Files never change them:
+   * a whiteout keeps hiding what it hid.
+   */
   stamp = 0;
   /** Lower files are opened FOPEN_DIRECT_IO (set once the kernel allows mmap on such files). */
   directIoLower = false;
@@ -46,13 +51,8 @@ export class Union {
   }
 
   /** lstat that returns undefined for a name that is absent (ENOENT, or ENOTDIR on the way). */
-  lstat(p: string): BigIntStats | undefined {
-    try {
-      return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
-    } catch (err) {
-      if (errnoOf(err) === E.ENOTDIR) return undefined;
-      throw err;
-    }
+  lstat(p: string): Stat | undefined {
+    return lstat(p);
   }
 
   requireWritable(): void {
@@ -65,8 +65,11 @@ export class Union {
     return `${this.nodes.path(parent)}/${name}`;
   }
 
-  /** Resolution of parent/name, or null when nothing is visible there. */
-  resolveChild(parent: Node, name: string): Resolution | null {
+  /**
+   * Resolution of parent/name, or null when nothing is visible there.
+   * out.st receives the lstat of the visible object (saves a second lstat).
+   */
+  resolveChild(parent: Node, name: string, out?: { st?: Stat }): Resolution | null {
     const pres = parent.res;
     if ((pres.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
     const rel = this.childPath(parent, name);
@@ -78,9 +81,10 @@ export class Union {
       const st = this.lstat(p);
       if (st === undefined) continue;
       if (this.format.isWhiteout(st)) break;
-      const type = Number(st.mode) & S_IFMT;
+      const type = st.mode & S_IFMT;
       if (res === null) {
         res = { type, upper: layer.isUpper, lowers: [] };
+        if (out !== undefined) out.st = st;
         if (type !== S_IFDIR) {
           if (!layer.isUpper) res.lowers.push(idx);
           break;
@@ -125,7 +129,7 @@ export class Union {
   }
 
   /** lstat of the visible object; ENOENT if it vanished underneath. */
-  statNode(node: Node): BigIntStats {
+  statNode(node: Node): Stat {
     const st = this.lstat(this.topPath(node));
     if (st === undefined) throw new FsError(E.ENOENT);
     return st;
@@ -136,13 +140,13 @@ export class Union {
   }
 
   /** Inode number reported for a node's visible object (see inodes.ts). */
-  ino(st: BigIntStats, layer: Layer): bigint {
+  ino(st: Stat, layer: Layer): bigint {
     return layer.isUpper ? this.inodes.upper(st) : this.inodes.lower(st);
   }
 
   /** Attributes of a node's visible object as the kernel will see them. */
-  attr(node: Node, st: BigIntStats, layer: Layer = this.topLayer(node.res)): Attr {
-    let nlink = Number(st.nlink);
+  attr(node: Node, st: Stat, layer: Layer = this.topLayer(node.res)): Attr {
+    let nlink = st.nlink;
     if (this.isMerged(node.res) && !node.orphan) {
       if (node.listing === null || node.listing.stamp !== this.stamp) {
         node.listing = { stamp: this.stamp, dirs: countSubdirs(this, node) };
@@ -153,15 +157,16 @@ export class Union {
       ino: this.ino(st, layer),
       size: st.size,
       blocks: st.blocks,
-      atimeNs: st.atimeNs,
-      mtimeNs: st.mtimeNs,
-      ctimeNs: st.ctimeNs,
-      mode: Number(st.mode),
+      atime: st.atime,
+      mtime: st.mtime,
+      ctime: st.ctime,
+      mode: st.mode,
       nlink,
-      uid: Number(st.uid),
-      gid: Number(st.gid),
-      rdev: st.rdev,
-      blksize: Number(st.blksize),
+      uid: st.uid,
+      gid: st.gid,
+      rdevMajor: st.rdevMajor,
+      rdevMinor: st.rdevMinor,
+      blksize: st.blksize,
     };
   }
 
@@ -169,7 +174,7 @@ export class Union {
   orphanAttr(node: Node): Attr {
     for (const fh of node.handles) {
       const h = this.handles.file(fh);
-      const st = fs.fstatSync(h.fd, { bigint: true });
+      const st = fstat(h.fd);
       const layer = h.upper ? this.layers.upper! : this.topLayer(node.res);
       const a = this.attr(node, st, layer);
       if (!h.upper) a.nlink = Math.max(0, a.nlink - 1);
@@ -178,7 +183,8 @@ export class Union {
     throw new FsError(E.ENOENT);
   }
 
-  changed(): void {
+  /** A directory appeared or disappeared somewhere. */
+  dirsChanged(): void {
     this.stamp++;
   }
 }

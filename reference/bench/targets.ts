@@ -1,0 +1,42 @@
+// The three union implementations the benchmark compares, each mounted on
+// the same lower layer with its own fresh upper/work.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REF_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/unionref');
+
+export interface Target { name: string; mount: (opts: string, mnt: string) => void }
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status} signal ${r.signal} ${r.stderr}`);
+}
+
+export const TARGETS: Target[] = [
+  { name: 'reference', mount: (o, mnt) => run(REF_BIN, ['-o', o, mnt]) },
+  { name: 'fuse-overlayfs', mount: (o, mnt) => run('fuse-overlayfs', ['-o', o, mnt]) },
+  { name: 'kernel', mount: (o, mnt) => run('mount', ['-t', 'overlay', 'overlay', '-o', o, mnt]) },
+];
+
+export function isMounted(mnt: string): boolean {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === mnt);
+}
+
+/** Unmounts, retrying a busy mount for a few seconds before detaching it. */
+export function unmount(mnt: string): void {
+  for (let i = 0; i < 100 && isMounted(mnt); i++) {
+    spawnSync('umount', [mnt]);
+    if (isMounted(mnt)) spawnSync('sleep', ['0.05']);
+  }
+  if (isMounted(mnt)) spawnSync('umount', ['-l', mnt]);
+  if (isMounted(mnt)) throw new Error(`cannot unmount ${mnt}`);
+}
+
+/** Lazily unmounts everything mounted below dir (cleanup before removing it). */
+export function unmountAllUnder(dir: string): void {
+  const mnts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`));
+  for (const m of mnts.reverse()) spawnSync('umount', ['-l', m]);
+}
