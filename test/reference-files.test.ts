@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { mknod } from '../reference/src/sys/libc.ts';
-import { exists, makeLayers, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+import { exists, makeLayers, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
 
 const L = makeLayers(1);
 const low = L.lowers[0]!;
@@ -19,13 +19,7 @@ writeTree(low, {
 fs.linkSync(path.join(low, 'hl/h1'), path.join(low, 'hl/h2'));
 mknod(path.join(low, 'dev/null'), fs.constants.S_IFCHR | 0o666, (1 << 8) | 3);
 
-const m = await mountUnion(L);
-t.teardown(async () => {
-  await m.stop();
-  removeLayers(L);
-});
-const M = (p: string): string => path.join(L.mnt, p);
-const U = (p: string): string => path.join(L.upper, p);
+const { M, U } = await mountForTest(t, L);
 
 t.test('link() copies the source up and links the copy', async (t) => {
   const ino = fs.statSync(M('ln/a')).ino;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { lutimens, NOW, OMIT } from '../reference/src/sys/libc.ts';
-import { exists, makeLayers, mountUnion, removeLayers, runAs, writeTree } from './reference/harness.ts';
+import { exists, makeLayers, mountUnion, removeLayers, runAs, writeTree, mountForTest } from './reference/harness.ts';
 
 const L = makeLayers(1);
 const low = L.lowers[0]!;
@@ -29,13 +29,7 @@ fs.chownSync(path.join(low, 'sticky/mine'), 1000, 1000);
 fs.chmodSync(path.join(low, 'sgid'), 0o2777);
 fs.chownSync(path.join(low, 'sgid'), 0, 500);
 
-const m = await mountUnion(L);
-t.teardown(async () => {
-  await m.stop();
-  removeLayers(L);
-});
-const M = (p: string): string => path.join(L.mnt, p);
-const U = (p: string): string => path.join(L.upper, p);
+const { M, U } = await mountForTest(t, L);
 const js = JSON.stringify;
 
 t.test('files and directories are created with the caller\'s uid and gid', async (t) => {

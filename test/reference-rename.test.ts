@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../reference/src/sys/libc.ts';
-import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
 
 const L = makeLayers(2);
 const [l1, l2] = [L.lowers[0]!, L.lowers[1]!];
@@ -23,13 +23,7 @@ writeTree(l1, {
 writeTree(l2, { 'd/low2dir/z': 'z' });
 writeTree(L.upper, { 'f/upperonly': 'u', 'd/merged/u': 'u', 'd/up/inner': 'i', 'd/up2/inner': 'i2', 'd/up3/inner': 'i3', 'e/updir/': null });
 
-const m = await mountUnion(L);
-t.teardown(async () => {
-  await m.stop();
-  removeLayers(L);
-});
-const M = (p: string): string => path.join(L.mnt, p);
-const U = (p: string): string => path.join(L.upper, p);
+const { M, U } = await mountForTest(t, L);
 const code = (fn: () => void): string => {
   try {
     fn();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import t from 'tap';
 import { lsetxattr, mknod } from '../reference/src/sys/libc.ts';
 import { DirStream } from './reference/dirstream.ts';
-import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
 
 const L = makeLayers(2);
 const [l1, l2] = [L.lowers[0]!, L.lowers[1]!];
@@ -34,13 +34,7 @@ lsetxattr(path.join(l1, 'op/d'), 'trusted.overlay.opaque', Buffer.from('y'), 0);
 writeTree(L.upper, { 'unl/upperonly': 'u', 'unl/shadow': 'u', 'rmd/upperdir/': null });
 writeTree(l2, { 'unl/shadow': 'l' });
 
-const m = await mountUnion(L);
-t.teardown(async () => {
-  await m.stop();
-  removeLayers(L);
-});
-const M = (p: string): string => path.join(L.mnt, p);
-const U = (p: string): string => path.join(L.upper, p);
+const { M, U } = await mountForTest(t, L);
 
 t.test('unlink of a lower file leaves a whiteout (character device 0/0)', async (t) => {
   fs.unlinkSync(M('unl/lower'));

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr } from '../reference/src/sys/libc.ts';
-import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
 
 const code = (fn: () => unknown): string => {
   try {
@@ -22,13 +22,7 @@ t.test('trusted.overlay format (default)', async (t) => {
   writeTree(low, { 'x/f': 'f', 'x/g': 'g', 'x/h': 'h', 'x/opq/': null, 'x/opq/hidden': 'h' });
   lsetxattr(path.join(low, 'x/f'), 'user.color', Buffer.from('blue'), 0);
   lsetxattr(path.join(low, 'x/f'), 'trusted.overlay.origin', Buffer.from('from-an-old-overlay'), 0);
-  const m = await mountUnion(L);
-  t.teardown(async () => {
-    await m.stop();
-    removeLayers(L);
-  });
-  const M = (p: string): string => path.join(L.mnt, p);
-  const U = (p: string): string => path.join(L.upper, p);
+  const { M, U } = await mountForTest(t, L);
 
   t.equal(lgetxattr(M('x/f'), 'user.color')?.toString(), 'blue', 'lower xattr visible');
   t.same(llistxattr(M('x/f')), ['user.color'], 'reserved names hidden from listxattr');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { lgetxattr, lsetxattr, lutimens } from '../reference/src/sys/libc.ts';
-import { exists, makeLayers, mountInfo, mountUnion, removeLayers, writeTree } from './reference/harness.ts';
+import { exists, makeLayers, mountInfo, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
 
 const L = makeLayers(1);
 const low = L.lowers[0]!;
@@ -30,13 +30,7 @@ fs.chownSync(path.join(low, 'deep/a'), 4321, 5432);
 lutimens(path.join(low, 'deep/a'), { sec: 1200000000, nsec: 1 }, { sec: 1300000000, nsec: 2 });
 const lowerBefore = JSON.stringify(fs.readdirSync(low, { recursive: true }).sort());
 
-const m = await mountUnion(L);
-t.teardown(async () => {
-  await m.stop();
-  removeLayers(L);
-});
-const M = (p: string): string => path.join(L.mnt, p);
-const U = (p: string): string => path.join(L.upper, p);
+const { M, U } = await mountForTest(t, L);
 
 t.test('mount type and source', async (t) => {
   const info = mountInfo(L.mnt);

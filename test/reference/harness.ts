@@ -190,3 +190,19 @@ export function runAs(uid: number, gid: number, code: string): { ok: boolean; ou
   const m = /^ERR:(\w+)/.exec(out);
   return { ok: r.status === 0 && m === null, out, code: m?.[1] ?? (r.status === 0 ? '' : `exit ${r.status}: ${r.stderr}`) };
 }
+
+/** Path helpers for a mounted union: M(p) through the mount, U(p) in the upper layer. */
+export interface UnionPaths {
+  M: (p: string) => string;
+  U: (p: string) => string;
+}
+
+/** Mounts the layers for the rest of a test file (or test); unmounts and removes them at its teardown. */
+export async function mountForTest(t: { teardown(fn: () => unknown): void }, l: Layers, extra = ''): Promise<UnionPaths> {
+  const m = await mountUnion(l, extra);
+  t.teardown(async () => {
+    await m.stop();
+    removeLayers(l);
+  });
+  return { M: (p) => path.join(l.mnt, p), U: (p) => path.join(l.upper, p) };
+}
