@@ -76,7 +76,9 @@ export type Op =
   | { op: 'mmapwrite'; fd: string; off: number; data: Bytes }
   | { op: 'snapshot'; paths: string[] }
   | { op: 'scan'; path: string }
-  | { op: 'exec'; argv: string[]; timeoutMs?: number };
+  | { op: 'exec'; argv: string[]; timeoutMs?: number }
+  | { op: 'mount'; source: string; target: string; fstype: string; data: string }
+  | { op: 'umount'; target: string; lazy?: boolean };
 
 export type OpName = Op['op'];
 

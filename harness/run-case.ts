@@ -77,20 +77,20 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
     if (r.code !== 0) throw new CaseSetupError(`mount tmpfs for a ${l.upperFs.bytes}-byte upper: ${r.stderr.trim()}`);
   }
   try {
-    return await runMounted(c, target, l, call, must, scan, started);
+    return await runMounted(c, target, exec, l, call, must, scan, started);
   } finally {
     await releaseUpperFs(target, l);
   }
 }
 
 async function runMounted(
-  c: Case, target: Target, l: Layout, call: (op: Op & { cred?: Cred }) => Promise<Response>,
+  c: Case, target: Target, exec: Executor, l: Layout, call: (op: Op & { cred?: Cred }) => Promise<Response>,
   must: (op: Op) => Promise<Value>, scan: (p: string) => Promise<ScanEntry[]>, started: number,
 ): Promise<CaseRun> {
   await prepare(c, target, l, call, must);
   const lowersBefore = await Promise.all(l.lowers.map(async (p) => (await scan(p))));
 
-  await target.mount(l);
+  await target.mount(l, exec);
   let mounted = true;
   try {
     const ids: Ids = { ino: new Aliases('ino'), pos: new Aliases('pos') };
@@ -103,9 +103,9 @@ async function runMounted(
     for (const s of c.steps) {
       if (s.op.op === 'remount') {
         await must({ op: 'reset' });
-        await target.unmount(l);
+        await target.unmount(l, exec);
         mounted = false;
-        await target.mount(l);
+        await target.mount(l, exec);
         mounted = true;
         await must({ op: 'root', path: l.mnt });
         steps.push(`${stepText(s)} = 0`);
@@ -128,7 +128,7 @@ async function runMounted(
     const after = (await must({ op: 'snapshot', paths })) as SnapshotItem[];
     const t: Transcript = { id: c.id, steps, merged: mergedLines(before, after, ids) };
 
-    await target.unmount(l);
+    await target.unmount(l, exec);
     mounted = false;
     if (!target.oracle && l.upper) {
       const objects = target.reader!.read((await scan(l.upper)));
@@ -137,7 +137,7 @@ async function runMounted(
     }
     return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
   } finally {
-    if (mounted) await target.unmount(l).catch(() => target.abort(l));
+    if (mounted) await target.unmount(l, exec).catch(() => target.abort(l));
   }
 }
 

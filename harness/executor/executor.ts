@@ -6,6 +6,7 @@ import { Confinement } from './confine.ts';
 import { withCred } from './cred.ts';
 import { Refused, SysError, fromNodeError } from './errors.ts';
 import { runExec } from './exec.ts';
+import { mountFs, umountFs } from './mount.ts';
 import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
 import { parseRequest } from './validate.ts';
@@ -52,6 +53,13 @@ export class Executor {
       case 'exec':
         if (cred) throw new Refused('exec runs as the executor itself (root), never with a cred');
         return runExec(op.argv, op.timeoutMs ?? 30_000);
+      // mount(2)/umount2(2) directly: a mount point must lie in the workspace; root only.
+      case 'mount':
+      case 'umount': {
+        if (cred) throw new Refused(`${op.op} runs as the executor itself (root), never with a cred`);
+        const target = this.conf.inWorkspace(op.target, `${op.op} target`);
+        return op.op === 'mount' ? mountFs(op.source, target, op.fstype, op.data) : umountFs(target, op.lazy ?? false);
+      }
       case 'scan': {
         const abs = { ...op, path: this.conf.inWorkspace(op.path, 'scan path') };
         return withCred(cred, () => runOp(abs, op, this.handles));

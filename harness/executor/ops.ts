@@ -218,6 +218,9 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]));
     }
     case 'scan': return scan(op.path);
-    case 'exec': throw new Refused('exec is answered by the executor itself');
+    case 'exec':
+    case 'mount':
+    case 'umount':
+      throw new Refused(`${op.op} is answered by the executor itself`);
   }
 }

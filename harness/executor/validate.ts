@@ -118,6 +118,8 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   snapshot: { paths: cstrArr },
   scan: path,
   exec: { argv, timeoutMs: opt(uint) },
+  mount: { source: cstr, target: cstr, fstype: cstr, data: str },
+  umount: { target: cstr, lazy: opt(bool) },
 };
 
 function isOpName(v: unknown): v is OpName {

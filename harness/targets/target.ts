@@ -2,6 +2,7 @@
 import type { Host } from '../host.ts';
 import type { FormatReader } from '../formats/vocabulary.ts';
 import type { FormatWriter } from '../layer-writer.ts';
+import type { Executor } from '../run-case.ts';
 
 /** Where one case's layers and mount live. */
 export interface Layout {
@@ -27,10 +28,13 @@ export interface Target {
   /** When set and non-null, every case is reported as skip:<tag> (the filesystem is not here), and `why` is said once. */
   skipReason?(): { tag: string; why: string } | null;
   layout(caseDir: string, lowerCount: number): Layout;
-  mount(l: Layout): Promise<void>;
-  unmount(l: Layout): Promise<void>;
+  /** `ex`, when given, is the run's executor on the target's machine: a target may mount through it. */
+  mount(l: Layout, ex?: Executor): Promise<void>;
+  unmount(l: Layout, ex?: Executor): Promise<void>;
   /** Frees a hung mount (FUSE: abort the connection) and detaches it. */
   abort(l: Layout): Promise<void>;
+  /** Ends what the target keeps running across cases (a mount server); the run calls it once at its end. */
+  close?(): Promise<void>;
 }
 
 export class TargetError extends Error {}
