@@ -31,6 +31,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   const workspace = ws.dir;
   const cleanup = new Cleanup();
   cleanup.add(() => ws.dispose());
+  cleanup.add(() => target.close?.());
   let exec = await cleanup.executor(() => ws.spawnExecutor());
   const results: CaseResult[] = [];
   try {

@@ -3,7 +3,7 @@
 // leave the machine, and ssh reaches the guest only through a ProxyCommand
 // that runs inside the namespace.
 import { existsSync } from 'node:fs';
-import { must, localHost } from '../host.ts';
+import { runProcess } from './proc.ts';
 
 export interface GuestNet {
   ns: string;
@@ -15,13 +15,18 @@ export interface GuestNet {
 
 export const nsExists = (ns: string): boolean => existsSync(`/run/netns/${ns}`);
 
+async function ip(...args: string[]): Promise<void> {
+  const r = await runProcess('ip', args, { timeoutMs: 10_000 });
+  if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
+}
+
 export async function createNet(n: GuestNet): Promise<void> {
-  await must(localHost, ['ip', 'netns', 'add', n.ns]);
+  await ip('netns', 'add', n.ns);
   try {
-    await must(localHost, ['ip', '-n', n.ns, 'link', 'set', 'lo', 'up']);
-    await must(localHost, ['ip', '-n', n.ns, 'tuntap', 'add', 'dev', n.tap, 'mode', 'tap']);
-    await must(localHost, ['ip', '-n', n.ns, 'addr', 'add', `${n.hostIp}/${n.prefix}`, 'dev', n.tap]);
-    await must(localHost, ['ip', '-n', n.ns, 'link', 'set', n.tap, 'up']);
+    await ip('-n', n.ns, 'link', 'set', 'lo', 'up');
+    await ip('-n', n.ns, 'tuntap', 'add', 'dev', n.tap, 'mode', 'tap');
+    await ip('-n', n.ns, 'addr', 'add', `${n.hostIp}/${n.prefix}`, 'dev', n.tap);
+    await ip('-n', n.ns, 'link', 'set', n.tap, 'up');
   } catch (e) {
     await deleteNet(n.ns);
     throw e;
@@ -30,14 +35,14 @@ export async function createNet(n: GuestNet): Promise<void> {
 
 /** Deleting the namespace deletes the tap device in it. */
 export async function deleteNet(ns: string): Promise<void> {
-  if (nsExists(ns)) await must(localHost, ['ip', 'netns', 'del', ns]);
+  if (nsExists(ns)) await ip('netns', 'del', ns);
 }
 
 /** The only way ssh reaches the guest: a TCP connect made inside the namespace. */
 export const proxyCommand = (ns: string): string => `ip netns exec ${ns} socat - TCP:%h:%p,connect-timeout=3`;
 
 /** Whether something listens on guest:port, asked from inside the namespace. */
-export async function answers(ns: string, ip: string, port: number): Promise<boolean> {
-  const r = await localHost.run(['ip', 'netns', 'exec', ns, 'socat', '-u', 'OPEN:/dev/null', `TCP:${ip}:${port},connect-timeout=1`], { timeoutMs: 5_000 });
+export async function answers(ns: string, addr: string, port: number): Promise<boolean> {
+  const r = await runProcess('ip', ['netns', 'exec', ns, 'socat', '-u', 'OPEN:/dev/null', `TCP:${addr}:${port},connect-timeout=1`], { timeoutMs: 5_000 });
   return r.code === 0;
 }

@@ -5,6 +5,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { CommandResult } from '../host.ts';
 
+// Programs still running when the harness exits are ended with it (they have their own process groups).
+const running = new Set<number>();
+process.on('exit', () => {
+  for (const pid of running) killGroup(pid);
+});
+
 export interface ProcOptions {
   input?: string | Buffer;
   timeoutMs?: number;
@@ -13,6 +19,7 @@ export interface ProcOptions {
 export function runProcess(cmd: string, args: readonly string[], opts: ProcOptions = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) running.add(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -31,12 +38,22 @@ export function runProcess(cmd: string, args: readonly string[], opts: ProcOptio
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       const stderr = Buffer.concat(err).toString('utf8');
       const why = timedOut ? `${cmd}: no answer within ${opts.timeoutMs ?? 30_000} ms\n` : '';
       resolve({ code: code ?? (signal ? 128 : -1), stdout: Buffer.concat(out).toString('utf8'), stderr: why + stderr });
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Sends a signal; a process that is gone already is not an error (exit hooks must not throw). */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone
+  }
 }
 
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {

@@ -20,7 +20,7 @@ export async function remoteWorkspace(host: SshHost): Promise<Workspace> {
   let started = 0;
   let disposed = false;
 
-  /** After a reconnect (a rebooted guest has an empty /tmp), the bundle may have to be shipped again. */
+  /** After a reconnect (a rebooted guest has a fresh scratch disk), the bundle may have to be shipped again. */
   const ready = async (): Promise<string | undefined> => {
     try {
       if (started > 0) await host.connect();
@@ -51,8 +51,10 @@ export async function remoteWorkspace(host: SshHost): Promise<Workspace> {
       disposed = true;
       try {
         host.executor = undefined;
-        const r = await host.run(script(DISPOSE_RUN_DIR, runDir), { timeoutMs: 60_000, mux: true });
-        if (r.code !== 0) throw new Error(`${host.label}: could not remove ${runDir}: ${r.stderr.trim()}`);
+        if (!host.vanished) {
+          const r = await host.run(script(DISPOSE_RUN_DIR, runDir), { timeoutMs: 60_000, mux: true });
+          if (r.code !== 0) throw new Error(`${host.label}: could not remove ${runDir}: ${r.stderr.trim()}`);
+        }
       } finally {
         host.runDir = undefined;
         await host.close();

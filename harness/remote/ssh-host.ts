@@ -10,6 +10,7 @@ import type { CommandResult, Host } from '../host.ts';
 import type { ExecResult } from '../protocol.ts';
 import type { Workspace } from '../workspace.ts';
 import { missing, parseFacts, PROBE, type RemoteFacts } from './prereqs.ts';
+import { remoteWorkspace } from './remote-workspace.ts';
 import { SSH_FAILED, SshSession, type SshEndpoint } from './ssh-session.ts';
 import { script } from './shell.ts';
 import type { RemoteExecutorClient } from './remote-executor.ts';
@@ -41,6 +42,8 @@ export class SshHost implements Host {
   executor: RemoteExecutorClient | undefined;
   private transportError: string | undefined;
   private lostWhy: string | undefined;
+  /** The remote's state went with it (a halted guest): nothing left there to clean up. */
+  vanished = false;
   private announced = false;
 
   constructor(endpoint: SshEndpoint, readonly options: SshHostOptions) {
@@ -84,10 +87,23 @@ export class SshHost implements Host {
     }
   }
 
+  /** Forgets an earlier transport failure: what follows is judged on its own. */
+  connectionOk(): void {
+    this.transportError = undefined;
+  }
+
   /** When the last command failed because the connection did: an ExecutorGone that says so. */
   connectionLost(): ExecutorGone | undefined {
     const why = this.lostWhy ?? this.transportError;
     return why === undefined ? undefined : new ExecutorGone(null, null, [], `the ssh connection to ${this.label} was lost: ${why}`);
+  }
+
+  /** The machine is gone with everything on it (the UML guest halts): close the session, fail fast from now on. */
+  async vanish(why: string): Promise<void> {
+    this.lostWhy = why;
+    this.vanished = true;
+    this.executor = undefined;
+    await this.session.close();
   }
 
   /** Whether the host has been given up for this run (and why). */
@@ -116,7 +132,7 @@ export class SshHost implements Host {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.beforeConnect?.();
-        const r = await this.session.run(script(PROBE, this.node), { timeoutMs: 30_000 });
+        const r = await this.session.run(script(PROBE, this.node), { timeoutMs: 30_000, master: true });
         if (r.code === 0) {
           this.facts = parseFacts(r.stdout);
           this.transportError = undefined;
@@ -137,8 +153,8 @@ export class SshHost implements Host {
     throw new Error(msg);
   }
 
-  async workspace(): Promise<Workspace> {
-    return (await import('./remote-workspace.ts')).remoteWorkspace(this);
+  workspace(): Promise<Workspace> {
+    return remoteWorkspace(this);
   }
 
   /** Ends the session; the UML guest halts after this. */

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult } from '../host.ts';
-import { alive, runProcess, type ProcOptions } from './proc.ts';
+import { alive, runProcess, signal, type ProcOptions } from './proc.ts';
 import { shellLine } from './shell.ts';
 
 export interface SshEndpoint {
@@ -57,14 +57,18 @@ export class SshSession {
     return join(this.dir, 'mux');
   }
 
-  /** Every ssh invocation gets the same options: the same mux, the same timeouts, the same proxy. */
-  private args(extra: string[] = []): string[] {
+  /**
+   * Every ssh invocation gets the same options: the same mux, the same timeouts, the same proxy.
+   * Only `master` invocations (connect) may become the master, so that every master is one we know
+   * and end; any other finds the master or, when it is gone, makes a connection of its own for its one command.
+   */
+  private args(extra: string[] = [], master = false): string[] {
     const e = this.endpoint;
     const o = (kv: string) => ['-o', kv];
     return [
       ...(e.configFile ? ['-F', e.configFile] : []),
       ...o('BatchMode=yes'),
-      ...o('ControlMaster=auto'),
+      ...o(`ControlMaster=${master ? 'auto' : 'no'}`),
       ...o(`ControlPath=${this.controlPath}`),
       ...o('ControlPersist=60'),
       ...o('ServerAliveInterval=5'),
@@ -82,9 +86,9 @@ export class SshSession {
     ];
   }
 
-  /** Runs argv on the remote host (quoted for its shell). */
-  run(argv: readonly string[], opts: ProcOptions = {}): Promise<CommandResult> {
-    return runProcess('ssh', [...this.args(), shellLine(argv)], opts);
+  /** Runs argv on the remote host (quoted for its shell); `master`: start the master if there is none. */
+  run(argv: readonly string[], opts: ProcOptions & { master?: boolean } = {}): Promise<CommandResult> {
+    return runProcess('ssh', [...this.args([], opts.master), shellLine(argv)], opts);
   }
 
   /** A long-lived remote command whose stdin/stdout/stderr are ours: the executor's stream. */
@@ -105,9 +109,9 @@ export class SshSession {
     if (existsSync(this.controlPath)) await runProcess('ssh', this.args(['-O', 'exit']), { timeoutMs: 5_000 });
     const pid = this.masterPid;
     if (pid !== undefined && this.isOurMaster(pid)) {
-      process.kill(pid, 'SIGTERM');
+      signal(pid, 'SIGTERM');
       for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (alive(pid)) signal(pid, 'SIGKILL');
     }
     this.masterPid = undefined;
     rmSync(this.dir, { recursive: true, force: true });
@@ -118,8 +122,12 @@ export class SshSession {
   /** Last resort when the harness exits without close(): no async work possible here. */
   closeSync(): void {
     const pid = this.masterPid;
-    if (pid !== undefined && this.isOurMaster(pid)) process.kill(pid, 'SIGTERM');
-    if (this.dirPath !== undefined) rmSync(this.dirPath, { recursive: true, force: true });
+    if (pid !== undefined && this.isOurMaster(pid)) signal(pid, 'SIGTERM');
+    try {
+      if (this.dirPath !== undefined) rmSync(this.dirPath, { recursive: true, force: true });
+    } catch {
+      // an exit hook must not throw: the hooks after it would not run
+    }
   }
 
   /** The pid is still an ssh master on our control socket (not a reused pid). */

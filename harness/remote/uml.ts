@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from '../cleanup.ts';
 import { answers, createNet, deleteNet, nsExists, proxyCommand, type GuestNet } from './netns.ts';
-import { alive, runProcess } from './proc.ts';
+import { alive, runProcess, signal } from './proc.ts';
 import type { SshEndpoint } from './ssh-session.ts';
 
 export const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,13 +63,21 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 // Guests this process booted and has not halted yet: halted when it exits, whatever the path out.
 const owners = new Set<UmlGuest>();
 process.on('exit', () => {
-  for (const g of owners) g.haltSync();
+  for (const g of owners) {
+    try {
+      g.haltSync();
+    } catch (e) {
+      process.stderr.write(`union-conformance: could not halt the UML guest: ${(e as Error).message}\n`);
+    }
+  }
 });
 
 export class UmlGuest {
   private owned: Cleanup | undefined;
   private boots = 0;
   private halting: Promise<void> | undefined;
+  /** Runs first when the guest halts: the target closes its ssh session here, so nothing waits on a dead peer. */
+  beforeHalt: (() => Promise<void>) | undefined;
 
   constructor(readonly s: UmlSettings = umlSettings()) {}
 
@@ -122,7 +130,8 @@ export class UmlGuest {
   pid(): number | undefined {
     try {
       const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
-      return pid > 0 && alive(pid) ? pid : undefined;
+      const ours = pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`umid=${this.s.name}`);
+      return ours && alive(pid) ? pid : undefined;
     } catch {
       return undefined;
     }
@@ -157,7 +166,7 @@ export class UmlGuest {
   async boot(keep = false): Promise<void> {
     const bad = this.problems();
     if (bad) throw new Error(bad);
-    await this.halt(); // a dead guest's namespace and mconsole dir
+    await this.doHalt(false); // a dead guest's namespace and mconsole dir
     mkdirSync(this.run, { recursive: true });
     this.writeSshConfig();
     const init = join(this.root, 'sbin/uml-init');
@@ -167,10 +176,12 @@ export class UmlGuest {
     writeFileSync(this.scratchImage, '');
     truncateSync(this.scratchImage, this.s.scratchGb * 2 ** 30);
     await createNet(this.s);
-    if (!keep && this.owned === undefined) {
-      this.owned = new Cleanup();
-      this.owned.add(() => this.halt());
+    if (!keep) {
       owners.add(this);
+      if (this.owned === undefined) {
+        this.owned = new Cleanup();
+        this.owned.add(() => this.halt());
+      }
     }
     const s = this.s;
     const log = openSync(this.consoleLog, 'w');
@@ -187,9 +198,10 @@ export class UmlGuest {
     const deadline = Date.now() + s.bootTimeoutMs;
     while (!(await answers(s.ns, s.guestIp, 22))) {
       if (!alive(child.pid) || Date.now() > deadline) {
+        const what = alive(child.pid) ? `did not answer on ssh within ${s.bootTimeoutMs} ms` : 'exited while booting';
         const tail = this.consoleTail();
-        await this.halt();
-        throw new Error(`the UML guest ${alive(child.pid) ? `did not answer on ssh within ${s.bootTimeoutMs} ms` : 'exited while booting'}; console:\n${tail}`);
+        await this.doHalt(false);
+        throw new Error(`the UML guest ${what}; console:\n${tail}`);
       }
       await sleep(100);
     }
@@ -198,48 +210,51 @@ export class UmlGuest {
   /** At the end of a run: halts the guest if this process booted it (a `make devkit-up` guest stays up). */
   async release(): Promise<void> {
     const owned = this.owned;
+    if (owned === undefined) return;
     this.owned = undefined;
-    owners.delete(this);
-    await owned?.run();
+    await owned.run(); // returns at once when a Ctrl-C's cleanup took its undo already: then join that halt
+    await this.halting;
   }
 
   /** mconsole halt (it never gets its answer: capped), then SIGTERM, then SIGKILL; then the namespace goes. */
   halt(): Promise<void> {
-    this.halting ??= this.doHalt().finally(() => (this.halting = undefined));
+    this.halting ??= this.doHalt(true).finally(() => (this.halting = undefined));
     return this.halting;
   }
 
-  private async doHalt(): Promise<void> {
+  private async doHalt(notify: boolean): Promise<void> {
+    if (notify) await this.beforeHalt?.().catch(() => {});
     const pid = this.pid();
     if (pid !== undefined) {
       await runProcess('uml_mconsole', [this.s.name, 'halt'], { timeoutMs: 2_000 });
       if (!(await this.waitGone(pid, 10_000))) {
-        process.kill(pid, 'SIGTERM'); // `timeout` passes it on; UML exits cleanly on SIGTERM
+        signal(pid, 'SIGTERM'); // `timeout` passes it on; UML exits cleanly on SIGTERM
         await this.waitGone(pid, 5_000);
       }
     }
-    for (const p of this.umlProcesses()) process.kill(p, 'SIGKILL');
+    for (const p of this.umlProcesses()) signal(p, 'SIGKILL');
     await deleteNet(this.s.ns);
     rmSync(this.pidFile, { force: true });
     rmSync(this.scratchImage, { force: true });
     rmSync(join(homedir(), '.uml', this.s.name), { recursive: true, force: true });
+    owners.delete(this); // only now: should the process exit before this point, the exit hook halts the guest
   }
 
   /** The same for an exiting process: synchronous, and without the mconsole wait. */
   haltSync(): void {
     this.owned = undefined;
-    owners.delete(this);
     const pid = this.pid();
     if (pid !== undefined) {
       spawnSync('uml_mconsole', [this.s.name, 'halt'], { timeout: 2_000, stdio: 'ignore' });
       for (let i = 0; i < 100 && alive(pid); i++) sleepSync(50);
-      if (alive(pid)) process.kill(pid, 'SIGTERM');
+      if (alive(pid)) signal(pid, 'SIGTERM');
       for (let i = 0; i < 60 && alive(pid); i++) sleepSync(50);
     }
-    for (const p of this.umlProcesses()) process.kill(p, 'SIGKILL');
+    for (const p of this.umlProcesses()) signal(p, 'SIGKILL');
     if (nsExists(this.s.ns)) spawnSync('ip', ['netns', 'del', this.s.ns], { stdio: 'ignore' });
     rmSync(this.pidFile, { force: true });
     rmSync(this.scratchImage, { force: true });
+    owners.delete(this);
   }
 
   /** linux.uml processes of this guest (UML runs guest processes as host processes with its command line). */

@@ -8,6 +8,7 @@ import { SshHost } from '../remote/ssh-host.ts';
 import type { SshEndpoint } from '../remote/ssh-session.ts';
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
+import type { Executor } from '../run-case.ts';
 import { TargetError, type Layout, type Target } from './target.ts';
 
 export const REMOTE_FS = ['overlayfs', 'fuse-overlayfs'] as const;
@@ -41,6 +42,7 @@ export function remoteTarget(name: string, host: SshHost, fs: string, options: s
   else if (fs === 'fuse-overlayfs') inner = fuseOverlayfsTarget(name, options, host, remoteFuse(host));
   else throw new TargetError(`${name}: fs must be one of ${REMOTE_FS.join(', ')} (got '${fs}')`);
   const transport = <T extends unknown[]>(f: (...a: T) => Promise<void>) => async (...a: T): Promise<void> => {
+    host.connectionOk();
     try {
       await f(...a);
     } catch (e) {
@@ -53,7 +55,7 @@ export function remoteTarget(name: string, host: SshHost, fs: string, options: s
     async check() {
       return (await host.check()) ?? (await inner.check());
     },
-    mount: transport((l: Layout) => inner.mount(l)),
-    unmount: transport((l: Layout) => inner.unmount(l)),
+    mount: transport((l: Layout, ex?: Executor) => inner.mount(l, ex)),
+    unmount: transport((l: Layout, ex?: Executor) => inner.unmount(l, ex)),
   };
 }

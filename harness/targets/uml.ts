@@ -15,6 +15,7 @@ export function umlTarget(spec: string): Target {
   const options = i < 0 ? [] : rest.slice(i + 1).split(',').filter(Boolean);
   const guest = new UmlGuest();
   const host = new SshHost(guest.endpoint(), { base: GUEST_SCRATCH, beforeConnect: () => guest.ensureUp(), afterDispose: () => guest.release() });
+  guest.beforeHalt = () => host.vanish('the UML guest was halted');
   if (fs === 'reference') return umlReference(spec, guest, host);
   const target = remoteTarget(spec, host, fs, options);
   return {

@@ -1,7 +1,9 @@
 // The server thread: owns the union and the /dev/fuse fd, registers the
 // handler groups and serves requests until the connection goes away.
-// Started by main.ts as a worker; it never touches the mount point.
-import { parentPort, workerData } from 'node:worker_threads';
+// Started by mount.ts (server-thread.ts) as a worker, possibly before its
+// mount is known: it loads, says 'idle', and gets its mount's data in a
+// 'serve' message. It never touches the mount point.
+import { parentPort } from 'node:worker_threads';
 import { Session } from './fuse/session.ts';
 import type { LayerFds } from './union/layers.ts';
 import { Union } from './union/union.ts';
@@ -15,12 +17,13 @@ import { registerXattrOps } from './ops/xattr.ts';
 
 export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean }
 
-export type ServerMessage = { type: 'loaded' } | { type: 'init'; minor: number } | { type: 'done' };
+/** From the server thread: modules loaded; ready to mount (union built); FUSE INIT answered; connection gone. */
+export type ServerMessage = { type: 'idle' } | { type: 'loaded' } | { type: 'init'; minor: number } | { type: 'done' };
 
-function main(): void {
-  const port = parentPort;
-  if (port === null) throw new Error('server.ts runs as a worker thread');
-  const data = workerData as ServerData;
+/** To the server thread: its mount's data, then 'go' once mounted. */
+export type ServerCommand = { type: 'serve'; data: ServerData } | { type: 'go' };
+
+function main(port: NonNullable<typeof parentPort>, data: ServerData): void {
   // Errors are answers here (ENOENT for every negative lookup): no stack traces unless debugging.
   if (!data.debug) Error.stackTraceLimit = 0;
   const u = new Union({ fds: data.layers, userxattr: data.userxattr });
@@ -51,4 +54,9 @@ function main(): void {
   port.postMessage({ type: 'loaded' } satisfies ServerMessage);
 }
 
-main();
+const port = parentPort;
+if (port === null) throw new Error('server.ts runs as a worker thread');
+port.once('message', (m: ServerCommand) => {
+  if (m.type === 'serve') main(port, m.data);
+});
+port.postMessage({ type: 'idle' } satisfies ServerMessage);

@@ -1,15 +1,17 @@
-// Command line: unionref [-f] [-d] [-o OPTS]... [SOURCE] MOUNTPOINT
+// Command line: unionref [-f] [-d] [-o OPTS]... [SOURCE] MOUNTPOINT, or unionref --serve
 // (SOURCE is what mount.fuse passes first for `mount -t fuse.unionref SOURCE MNT`).
 import { type Config, UsageError } from './config.ts';
 import { emptyOptions, parseOptionString, toConfig } from './options.ts';
 
 export const USAGE = `usage: unionref [-f] [-d] -o lowerdir=L1[:L2...][,upperdir=U,workdir=W][,userxattr] [SOURCE] MOUNTPOINT
+       unionref --serve
   -f        stay in the foreground (default: return once mounted, serve in the background)
   -d        debug: log every FUSE request on stderr (implies -f)
   -o OPTS   kernel overlayfs option syntax; leftmost lowerdir is the top lower layer
+  --serve   one process for many mounts: JSON requests on stdin, one answer per line on stdout
 `;
 
-export type ParsedArgv = { help: true } | { help: false; config: Config };
+export type ParsedArgv = { kind: 'help' } | { kind: 'serve' } | { kind: 'mount'; config: Config };
 
 export function parseArgv(argv: readonly string[]): ParsedArgv {
   const opts = emptyOptions();
@@ -21,7 +23,11 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
   let sawOptions = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '-h' || a === '--help') return { help: true };
+    if (a === '-h' || a === '--help') return { kind: 'help' };
+    if (a === '--serve') {
+      if (argv.length > 1) throw new UsageError('--serve takes no other arguments');
+      return { kind: 'serve' };
+    }
     if (a === '-f') foreground = true;
     else if (a === '-d') { debug = true; foreground = true; }
     else if (a === '-o') {
@@ -45,5 +51,5 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
   const source = positional.length === 2 ? positional[0]! : undefined;
   const rest: Partial<Config> = { foreground, debug, readyFifo, logFile };
   if (source !== undefined && source !== '') rest.source = source;
-  return { help: false, config: toConfig(opts, mountpoint, rest) };
+  return { kind: 'mount', config: toConfig(opts, mountpoint, rest) };
 }

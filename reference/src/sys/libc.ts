@@ -59,6 +59,20 @@ export function mount(src: string, target: string, fstype: string, flags: number
 export function umount2(target: string, flags: number): void {
   check(c.umount2(target, flags), `umount ${target}`);
 }
+/**
+ * umount2 on a libuv thread: unmounting can wait for the filesystem (writeback
+ * of mmap'ed pages goes to the FUSE server), which must not stall a caller
+ * that serves other mounts. koffi hands the call's errno to the callback.
+ */
+export function umount2Async(target: string, flags: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    c.umount2.async(target, flags, (err: unknown, ret: number) => {
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else if (ret < 0) reject(new FsError(koffi.errno(), `umount ${target}`));
+      else resolve();
+    });
+  });
+}
 export function mknod(path: string, mode: number, dev: bigint | number): void {
   check(c.mknod(path, mode, BigInt(dev)), `mknod ${path}`);
 }

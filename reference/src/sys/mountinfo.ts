@@ -6,14 +6,19 @@ export interface MountEntry { devMajor: number; devMinor: number; mountpoint: st
 
 const unescapeField = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
-/** The topmost mount at mountpoint, if any. */
-export function findMount(mountpoint: string): MountEntry | undefined {
-  let found: MountEntry | undefined;
+/** The mounts at mountpoint, bottom first (the last one is what the path shows). */
+export function findMounts(mountpoint: string): MountEntry[] {
+  const found: MountEntry[] = [];
   for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const f = line.split(' ');
     if (f.length < 10 || unescapeField(f[4]!) !== mountpoint) continue;
     const [maj, min] = f[2]!.split(':').map(Number);
-    found = { devMajor: maj!, devMinor: min!, mountpoint, fstype: f[f.indexOf('-') + 1]! };
+    found.push({ devMajor: maj!, devMinor: min!, mountpoint, fstype: f[f.indexOf('-') + 1]! });
   }
   return found;
+}
+
+/** The topmost mount at mountpoint, if any. */
+export function findMount(mountpoint: string): MountEntry | undefined {
+  return findMounts(mountpoint).at(-1);
 }
