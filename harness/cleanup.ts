@@ -47,6 +47,11 @@ export class Cleanup {
     if (i >= 0) this.undos.splice(i, 1);
   }
 
+  /** True once the run is being cleaned up (its end, or Ctrl-C): start nothing new. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
   /** Starts a process-backed helper and makes sure it is killed at the end. */
   async executor<T extends Killable>(start: () => T | Promise<T>): Promise<T> {
     if (this.closed) throw new Error('the run is being cleaned up: no new processes');

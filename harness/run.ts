@@ -36,6 +36,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   const results: CaseResult[] = [];
   try {
     for (const [i, c] of cases.entries()) {
+      if (cleanup.closing) break; // interrupted
       opts.onStart?.(c.id ?? `#${i}`, i, cases.length);
       const r = await oneCase(c, i);
       results.push(r);
@@ -72,7 +73,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
         await exec.kill();
         await target.abort(layout);
         await releaseUpperFs(target, layout, true);
-        exec = await cleanup.executor(() => ws.spawnExecutor());
+        if (!cleanup.closing) exec = await cleanup.executor(() => ws.spawnExecutor());
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
       return { id, verdict: { class: 'fail', why }, error: (e as Error).message, ms, ops: 0 };

@@ -2,7 +2,7 @@
 // case is freed through fusectl, a server that dies or stops answering is
 // replaced, and the end of the run leaves no server and no mount.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Case } from '../suite/dsl.ts';
@@ -82,5 +82,14 @@ t.test('Ctrl-C in the middle of a case leaves no mount and no server', async (t)
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   t.equal(code, 130, `exit code of an interrupted run: ${out}`);
   t.same(leftMounts(), [], 'no mount left behind');
-  t.notOk(pids.some((p) => existsSync(`/proc/${p}`)), 'the server is gone');
+  const running = (p: number): boolean => {
+    try {
+      return !/^State:\s+Z/m.test(readFileSync(`/proc/${p}/status`, 'utf8')); // a zombie is gone, only not reaped yet
+    } catch {
+      return false;
+    }
+  };
+  const gone = () => !pids.some(running);
+  for (let i = 0; i < 50 && !gone(); i++) await new Promise((r) => setTimeout(r, 100));
+  t.ok(gone(), 'the server is gone');
 });
