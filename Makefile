@@ -8,7 +8,7 @@ CLI := harness/bin/union-conformance
 .PHONY: conformance test deps typecheck record compare bench install uninstall
 
 deps:
-	@harness/bin/ensure-deps $(TARGET)
+	@harness/bin/ensure-deps '$(TARGET)'
 
 conformance: deps
 	@$(CLI) --target '$(TARGET)' $(if $(filter tap,$(FORMAT)),--tap) $(ARGS)
