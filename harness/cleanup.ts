@@ -1,7 +1,5 @@
 // Everything a run must undo — mounts, processes, scratch dirs — in one place,
 // undone at the end, on Ctrl-C, on SIGTERM and on a crash of the harness.
-import { readFileSync } from 'node:fs';
-
 type Undo = () => unknown;
 
 interface Killable {
@@ -77,13 +75,4 @@ export class Cleanup {
     }
     live.delete(this);
   }
-}
-
-/** Mount points at or below `dir`, from this process's view of the mount table. */
-export function mountsUnder(dir: string): string[] {
-  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return readFileSync('/proc/self/mounts', 'utf8')
-    .split('\n')
-    .map((l) => unescape(l.split(' ')[1] ?? ''))
-    .filter((m) => m === dir || m.startsWith(`${dir}/`));
 }

@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountsUnder } from './cleanup.ts';
+import { mountsUnder } from './mounts.ts';
 import { ExecutorClient } from './executor-client.ts';
 import { localHost } from './host.ts';
 

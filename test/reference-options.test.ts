@@ -77,7 +77,7 @@ t.test('daemon mode returns once mounted; umount ends the server', async (t) => 
   const r = run(['-o', optionString(L), L.mnt]);
   t.equal(r.status, 0, r.stderr);
   const info = mountInfo(L.mnt);
-  t.equal(info?.fstype, 'fuse.unionref');
+  t.equal(info?.fsType, 'fuse.unionref');
   t.same(fs.readdirSync(L.mnt).sort(), ['sub']);
   const pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {

@@ -81,8 +81,8 @@ t.test('two unions at once; unmounting one leaves the other', async (t) => {
   const [ra, rb] = await within(Promise.all([s.mount(a), s.mount(b)]), 20000, 'mount');
   t.same(ra, { id: 1, ok: true });
   t.same(rb, { id: 2, ok: true });
-  t.equal(mountInfo(a.mnt)?.fstype, 'fuse.unionref');
-  t.equal(mountInfo(b.mnt)?.fstype, 'fuse.unionref');
+  t.equal(mountInfo(a.mnt)?.fsType, 'fuse.unionref');
+  t.equal(mountInfo(b.mnt)?.fsType, 'fuse.unionref');
 
   fs.appendFileSync(path.join(a.mnt, 'a.txt'), 'more\n');
   fs.writeFileSync(path.join(b.mnt, 'new.txt'), 'new\n');

@@ -34,7 +34,7 @@ const { M, U } = await mountForTest(t, L);
 
 t.test('mount type and source', async (t) => {
   const info = mountInfo(L.mnt);
-  t.equal(info?.fstype, 'fuse.unionref');
+  t.equal(info?.fsType, 'fuse.unionref');
   t.equal(info?.source, 'unionref');
   const line = fs.readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.includes(` ${L.mnt} `)) ?? '';
   t.match(line, /default_permissions/);

@@ -1,8 +1,9 @@
 // A FUSE filesystem served by a child process we start in the foreground: we
 // know its pid, wait for its mount, and can always free a hung mount.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { localHost } from '../host.ts';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { localHost, type Host } from '../host.ts';
+import { mountInfo } from '../mounts.ts';
 
 const daemons = new Map<string, ChildProcess>();
 
@@ -10,24 +11,7 @@ process.on('exit', () => {
   for (const child of daemons.values()) if (child.exitCode === null && child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
 });
 
-interface MountInfo {
-  mountPoint: string;
-  devMinor: number;
-  fsType: string;
-}
-
-const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-
-/** Reads the mount table only: never touches the (possibly hung) filesystem itself. */
-export function mountInfo(mnt: string): MountInfo | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const f = line.split(' ');
-    const sep = f.indexOf('-');
-    if (sep < 0 || unescape(f[4] ?? '') !== mnt) continue;
-    return { mountPoint: mnt, devMinor: Number((f[2] ?? '0:0').split(':')[1]), fsType: f[sep + 1] ?? '' };
-  }
-  return undefined;
-}
+export { mountInfo };
 
 export class MountError extends Error {}
 
@@ -100,3 +84,11 @@ export interface FuseDaemons {
 }
 
 export const localFuse: FuseDaemons = { start: (argv, mnt) => startFuse(argv, mnt), stop: stopFuse, abort: abortFuse };
+
+/** What a FUSE target needs on its host, each missing piece said plainly; null when all is there. */
+export async function fuseTargetCheck(host: Host, binary: string, pkg: string): Promise<string | null> {
+  if ((await host.run(['id', '-u'])).stdout.trim() !== '0') return `${pkg} targets need root here (the suite switches users and mounts)`;
+  if ((await host.run(['test', '-c', '/dev/fuse'])).code !== 0) return '/dev/fuse is missing (modprobe fuse)';
+  if ((await host.run(['sh', '-c', `command -v ${binary}`])).code !== 0) return `${pkg} is not installed (apt-get install ${pkg})`;
+  return null;
+}

@@ -2,7 +2,7 @@
 import { overlayWriter } from '../formats/overlayfs.ts';
 import { fuseOverlayfsReader } from '../formats/fuse-overlayfs.ts';
 import { localHost, type Host } from '../host.ts';
-import { localFuse, type FuseDaemons } from './fuse-daemon.ts';
+import { fuseTargetCheck, localFuse, type FuseDaemons } from './fuse-daemon.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
 
 export function fuseOverlayfsTarget(name: string, options: string[], host: Host = localHost, daemons: FuseDaemons = localFuse): Target {
@@ -13,13 +13,7 @@ export function fuseOverlayfsTarget(name: string, options: string[], host: Host 
     host,
     reader: fuseOverlayfsReader(),
     writer: overlayWriter(),
-    async check() {
-      if ((await host.run(['id', '-u'])).stdout.trim() !== '0') return 'fuse-overlayfs targets need root here (the suite switches users and mounts)';
-      if ((await host.run(['test', '-c', '/dev/fuse'])).code !== 0) return '/dev/fuse is missing (modprobe fuse)';
-      const which = await host.run(['sh', '-c', 'command -v fuse-overlayfs']);
-      if (which.code !== 0) return 'fuse-overlayfs is not installed (apt-get install fuse-overlayfs)';
-      return null;
-    },
+    check: () => fuseTargetCheck(host, 'fuse-overlayfs', 'fuse-overlayfs'),
     layout: standardLayout,
     mount: (l: Layout) =>
       daemons.start(['fuse-overlayfs', '-f', '-o', [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, 'allow_other', ...options].join(','), l.mnt], l.mnt),

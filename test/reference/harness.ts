@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lgetxattr, llistxattr } from '../../reference/src/sys/libc.ts';
+import { mountInfo } from '../../harness/mounts.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'reference/bin/unionref');
@@ -32,18 +33,8 @@ export function optionString(l: Layers, extra = ''): string {
   return `lowerdir=${l.lowers.join(':')},upperdir=${l.upper},workdir=${l.work}${extra ? `,${extra}` : ''}`;
 }
 
-export interface MountInfo { mnt: string; fstype: string; source: string; devMinor: number }
-
-/** The mount at mnt from /proc/self/mountinfo (read without touching the mount). */
-export function mountInfo(mnt: string): MountInfo | undefined {
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const f = line.split(' ');
-    if (f.length < 10 || f[4] !== mnt) continue;
-    const sep = f.indexOf('-');
-    return { mnt, fstype: f[sep + 1]!, source: f[sep + 2]!, devMinor: Number(f[2]!.split(':')[1]) };
-  }
-  return undefined;
-}
+/** The mount at mnt (read from the mount table, never from the mount itself). */
+export { mountInfo };
 
 export function isMounted(mnt: string): boolean {
   return mountInfo(mnt) !== undefined;
@@ -54,7 +45,7 @@ export function forceUnmount(mnt: string): void {
   for (let i = 0; i < 5; i++) {
     const info = mountInfo(mnt);
     if (info === undefined) return;
-    if (info.fstype.startsWith('fuse')) {
+    if (info.fsType.startsWith('fuse')) {
       if (!fs.existsSync('/sys/fs/fuse/connections/')) spawnSync('mount', ['-t', 'fusectl', 'none', '/sys/fs/fuse/connections']);
       try {
         fs.writeFileSync(`/sys/fs/fuse/connections/${info.devMinor}/abort`, '1');
@@ -95,7 +86,7 @@ export async function mountUnion(l: Layers, extra = '', args: string[] = []): Pr
   const deadline = Date.now() + 20000;
   for (;;) {
     const info = mountInfo(l.mnt);
-    if (info !== undefined && info.fstype === 'fuse.unionref') break;
+    if (info !== undefined && info.fsType === 'fuse.unionref') break;
     if (exited) throw new Error(`unionref exited before mounting: ${err}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
