@@ -1,7 +1,7 @@
 // Writes a fixture tree into a layer directory through the executor, so the
 // same code prepares layers on this machine and on a remote one.
 import type { Op, Response } from './protocol.ts';
-import { bigData, FIXTURE_TIME, walk, type FixtureNode, type Meta, type Tree } from '../suite/fixture.ts';
+import { FIXTURE_TIME, walk, type FixtureNode, type Meta, type Tree } from '../suite/fixture.ts';
 
 export type Call = (op: Op) => Promise<Response>;
 
@@ -22,11 +22,9 @@ const b64 = (b: Buffer | string) => ({ b64: Buffer.from(b).toString('base64') })
 function createOps(path: string, node: FixtureNode, format: FormatWriter | undefined): Op[] {
   switch (node.kind) {
     case 'file': {
-      const data = typeof node.data === 'string' ? Buffer.from(node.data) : bigData(node.data.size);
-      const ops: Op[] = [{ op: 'open', path, flags: ['O_WRONLY', 'O_CREAT', 'O_EXCL'], mode: 0o600, fd: '__fixture' }];
-      for (let off = 0; off < data.length; off += 1 << 20) ops.push({ op: 'write', fd: '__fixture', data: b64(data.subarray(off, off + (1 << 20))) });
-      ops.push({ op: 'close', fd: '__fixture' });
-      return ops;
+      const fd = '__fixture';
+      const fill: Op = typeof node.data === 'string' ? { op: 'write', fd, data: b64(node.data) } : { op: 'fill', fd, size: node.data.size };
+      return [{ op: 'open', path, flags: ['O_WRONLY', 'O_CREAT', 'O_EXCL'], mode: 0o600, fd }, fill, { op: 'close', fd }];
     }
     case 'dir':
       return [{ op: 'mkdir', path, mode: 0o700 }, ...(node.opaque ? need(format, path).opaque(path) : [])];
@@ -77,9 +75,12 @@ export function layerOps(tree: Tree, format?: FormatWriter): Op[] {
   return ops;
 }
 
+/** Sends every op before awaiting an answer (the executor answers in order), then checks them in order. */
 export async function writeLayer(call: Call, dir: string, tree: Tree, format?: FormatWriter): Promise<void> {
-  for (const op of [{ op: 'root', path: dir } as Op, ...layerOps(tree, format)]) {
-    const r = await call(op);
+  const ops = [{ op: 'root', path: dir } as Op, ...layerOps(tree, format)];
+  const answers = await Promise.all(ops.map(call));
+  for (const [i, r] of answers.entries()) {
+    const op = ops[i]!;
     // A format's marker directories (unionfs-fuse's meta tree) are shared by several markers.
     if (!r.ok && op.op === 'mkdir' && 'errno' in r && r.errno === 'EEXIST') continue;
     if (!r.ok) throw new LayerWriteError(`writing layer ${dir}: ${op.op} ${'path' in op ? op.path : ''}: ${'errno' in r ? r.errno : r.refused}`);

@@ -38,6 +38,8 @@ export type Op =
   | { op: 'pread'; fd: string; len: number; off: number }
   | { op: 'write'; fd: string; data: Bytes }
   | { op: 'pwrite'; fd: string; data: Bytes; off: number }
+  /** Writes `size` bytes of the big-fixture pattern (harness/fixture-pattern.ts) at the fd's offset. */
+  | { op: 'fill'; fd: string; size: number }
   | { op: 'lseek'; fd: string; off: number; whence: 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' }
   | { op: 'stat' | 'lstat'; path: string }
   | { op: 'fstat'; fd: string }

@@ -20,15 +20,33 @@ export interface Workspace {
 /** A run's scratch directory carries the pid, so a later run can tell an abandoned one. */
 export const SCRATCH_PREFIX = 'union-conformance-';
 
+/**
+ * The layers live on a tmpfs of the run's own unless UNION_CONFORMANCE_SCRATCH=disk:
+ * on a disk, removing each case's files and the copy-up's fsync cost more than the case.
+ */
 export async function localWorkspace(): Promise<Workspace> {
   await sweepAbandoned();
   const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
+  const scratch = process.env.UNION_CONFORMANCE_SCRATCH ?? 'tmpfs';
+  if (scratch !== 'tmpfs' && scratch !== 'disk') throw new Error(`UNION_CONFORMANCE_SCRATCH must be tmpfs or disk, not '${scratch}'`);
+  if (scratch === 'tmpfs') {
+    const r = await localHost.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'union-conformance', dir]);
+    if (r.code !== 0) throw new Error(`mount tmpfs on ${dir}: ${r.stderr.trim()}`);
+  }
   chmodSync(dir, 0o755); // cases run some steps as other users, who must reach the mount
   return {
     dir,
     spawnExecutor: async () => ExecutorClient.spawnLocal(dir),
     removeCaseDir: async (caseDir) => removeUnmounted(caseDir),
-    dispose: async () => removeUnmounted(dir),
+    dispose: async () => {
+      if (scratch === 'tmpfs') {
+        const inside = mountsUnder(dir).filter((m) => m !== dir);
+        if (inside.length) throw new Error(`not removing ${dir}: still mounted at ${inside.join(', ')}`);
+        const r = await localHost.run(['umount', dir]);
+        if (r.code !== 0) throw new Error(`umount ${dir}: ${r.stderr.trim()}`);
+      }
+      removeUnmounted(dir);
+    },
   };
 }
 

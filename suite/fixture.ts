@@ -1,4 +1,5 @@
 // Layer fixtures: the trees a case starts from, one per layer.
+import { patternBytes } from '../harness/fixture-pattern.ts';
 
 export interface Meta {
   mode?: number;
@@ -49,11 +50,7 @@ export const whiteout = (): FixtureNode => ({ kind: 'whiteout' });
 export const fallthru = (): FixtureNode => ({ kind: 'fallthru' });
 
 /** The byte pattern of big(size): printable and position-dependent, so misplaced blocks show. */
-export function bigData(size: number): Buffer {
-  const b = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) b[i] = 0x41 + ((i * 7 + (i >> 12)) % 26);
-  return b;
-}
+export const bigData = (size: number): Buffer => patternBytes(size);
 
 /** Walk a tree depth-first, parents before children; paths are relative to the layer root. */
 export function* walk(tree: Tree, prefix = ''): Generator<[string, FixtureNode]> {

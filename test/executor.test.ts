@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { patternBytes } from '../harness/fixture-pattern.ts';
 import {
   ExecutorClient, ExecutorGone, ExecutorTimeout, errnoOf, value, type ExecutorCall,
 } from '../harness/executor-client.ts';
@@ -131,6 +132,22 @@ t.test('path confinement', async (t) => {
   // Refused root changes nothing: the old root still holds.
   t.equal((await s.ok<StatValue>({ op: 'lstat', path: 'sub' })).kind, 'dir');
   t.match(await s.refused({ op: 'scan', path: '/etc' }), /outside workspace/);
+});
+
+t.test('fill writes the big-fixture pattern at the fd offset, pipelined calls answer in order', async (t) => {
+  const s = await session(t);
+  const size = (1 << 20) + 4097;
+  const answers = await Promise.all([
+    s.call({ op: 'open', path: 'big', flags: ['O_CREAT', 'O_WRONLY', 'O_EXCL'], mode: 0o644, fd: 'b' }),
+    s.call({ op: 'write', fd: 'b', data: b64('>') }),
+    s.call({ op: 'fill', fd: 'b', size }),
+    s.call({ op: 'close', fd: 'b' }),
+  ]);
+  t.same(answers.map((r) => (r.ok ? r.value : r)), ['b', 1, size, 0]);
+  const want = Buffer.concat([Buffer.from('>'), patternBytes(size)]);
+  t.equal(createHash('sha256').update(fs.readFileSync(path.join(s.root, 'big'))).digest('hex'), createHash('sha256').update(want).digest('hex'));
+  t.equal(want[1 + 4096 + 1], 0x41 + ((4097 * 7 + 1) % 26), 'byte 4097 of the pattern');
+  t.equal(await s.refused({ op: 'fill', fd: 'b', size: 1 }), 'unknown fd b');
 });
 
 t.test('ops before root are refused', async (t) => {

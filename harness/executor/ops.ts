@@ -14,6 +14,7 @@ import {
 } from './libc.ts';
 import { fstat, lstat, stat } from './stat.ts';
 import { scan, snapshot } from './view.ts';
+import { patternBytes } from '../fixture-pattern.ts';
 import { getXattr, listXattr, removeXattr, setXattr, type XattrTarget } from './xattr.ts';
 
 /** Mode for open(O_CREAT) when the request names none. */
@@ -115,6 +116,16 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       const fd = handles.fd(op.fd);
       const data = fromBytes(op.data);
       return sys('write', () => raw.write(fd, data, data.length));
+    }
+    case 'fill': {
+      const fd = handles.fd(op.fd);
+      const data = patternBytes(op.size);
+      let off = 0;
+      while (off < data.length) {
+        const chunk = data.subarray(off);
+        off += sys('write', () => raw.write(fd, chunk, chunk.length));
+      }
+      return off;
     }
     case 'pwrite': {
       const fd = handles.fd(op.fd);

@@ -72,6 +72,7 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   pread: { fd: str, len: size, off: uint },
   write: { fd: str, data: bytes },
   pwrite: { fd: str, data: bytes, off: uint },
+  fill: { fd: str, size },
   lseek: { fd: str, off: int, whence },
   stat: path,
   lstat: path,
