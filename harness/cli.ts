@@ -27,6 +27,8 @@ const USAGE = `usage: union-conformance [options]
   --compare         run every target named after the options, record each under results/<target>/,
                     and write results/compare.md
   --timeout MS      per-case time limit (default 20000)
+  --jobs N          cases run at once, each with its own executor and mount (default: one per core, at most 4;
+                    1 on a remote host)
   --list            list case ids and exit`;
 
 class UsageError extends Error {}
@@ -60,6 +62,7 @@ async function run(argv: string[]): Promise<number> {
         compare: { type: 'boolean', default: false },
         golden: { type: 'string', default: join(ROOT, 'results/golden') },
         timeout: { type: 'string', default: '20000' },
+        jobs: { type: 'string' },
         list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -81,8 +84,10 @@ async function run(argv: string[]): Promise<number> {
   }
   const timeoutMs = Number(args.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of ms, got '${args.timeout}'`);
+  const jobs = args.jobs === undefined ? undefined : Number(args.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs must be a whole number from 1 to 64, got '${args.jobs}'`);
   const baseline = args.baseline ? loadBaseline(args.baseline) : undefined;
-  const opts = { cases, timeoutMs, golden: args.golden!, tap: args.tap!, baseline };
+  const opts = { cases, timeoutMs, golden: args.golden!, tap: args.tap!, baseline, ...(jobs ? { jobs } : {}) };
 
   if (args.compare) {
     const names = parsed.positionals.length ? parsed.positionals : targetNames();
@@ -112,7 +117,7 @@ interface TargetRun {
 
 async function runTarget(
   target: Target,
-  o: { cases: Case[]; timeoutMs: number; golden: string; tap: boolean; baseline?: Baseline; record?: string },
+  o: { cases: Case[]; timeoutMs: number; golden: string; tap: boolean; baseline?: Baseline; record?: string; jobs?: number },
 ): Promise<TargetRun> {
   const missing = await target.check();
   if (missing) {
@@ -127,6 +132,7 @@ async function runTarget(
   const results = await runSuite(o.cases, target, {
     goldenDir: o.golden,
     caseTimeoutMs: o.timeoutMs,
+    ...(o.jobs ? { jobs: o.jobs } : {}),
     onStart: (id, done, total) => progress.start(id, done, total),
     onResult: (r) => {
       progress.result(r);

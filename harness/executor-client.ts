@@ -168,7 +168,20 @@ export class ExecutorClient {
         reject(new ExecutorTimeout(op.op, id, timeoutMs));
       }, timeoutMs);
       this.pending.set(id, { op: op.op, resolve, reject, timer });
-      this.child.stdin?.write(line);
+      this.send(line);
+    });
+  }
+
+  // Requests made in one turn of the event loop go out in one write: a pipelined
+  // case sends dozens, and a write per line costs more than the executor's work.
+  private outbox: string[] = [];
+
+  private send(line: string): void {
+    if (this.outbox.push(line) > 1) return;
+    queueMicrotask(() => {
+      const lines = this.outbox.join('');
+      this.outbox = [];
+      this.child.stdin?.write(lines);
     });
   }
 

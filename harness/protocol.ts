@@ -76,7 +76,8 @@ export type Op =
   | { op: 'removexattr' | 'lremovexattr'; path: string; name: string }
   | { op: 'fremovexattr'; fd: string; name: string }
   | { op: 'mmapwrite'; fd: string; off: number; data: Bytes }
-  | { op: 'snapshot'; paths: string[] }
+  /** statOnly: each view holds the stat alone (no link target, content or xattrs). */
+  | { op: 'snapshot'; paths: string[]; statOnly?: boolean }
   | { op: 'scan'; path: string }
   | { op: 'exec'; argv: string[]; timeoutMs?: number }
   | { op: 'mount'; source: string; target: string; fstype: string; data: string }

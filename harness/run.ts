@@ -1,5 +1,8 @@
-// Runs a list of cases on one target: one executor, a fresh layer set and mount per case.
+// Runs a list of cases on one target: a fresh layer set and mount per case, in one or more
+// lanes that each have an executor of their own.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { localHost } from './host.ts';
 import type { Case } from '../suite/dsl.ts';
 import { problems } from '../suite/dsl.ts';
 import { judge, verdictText, type Judged } from './classify.ts';
@@ -8,6 +11,8 @@ import { caseLayout, CaseSetupError, CaseTimeout, releaseUpperFs, runCase, type 
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
 import { UnsupportedFixture } from './layer-writer.ts';
+import type { Workspace } from './workspace.ts';
+import { LowerCache } from './lower-cache.ts';
 
 export interface CaseResult extends Judged {
   id: string;
@@ -23,6 +28,19 @@ export interface RunOptions {
   caseTimeoutMs: number;
   onResult?: (r: CaseResult, done: number, total: number) => void;
   onStart?: (id: string, done: number, total: number) => void;
+  /** Cases run at once, each lane with its own executor (default: defaultJobs). */
+  jobs?: number;
+}
+
+/** One lane per core on this machine (at most 4); one for a remote host, whose link is the limit. */
+export function defaultJobs(target: Target): number {
+  return target.host === localHost ? Math.min(availableParallelism(), 4) : 1;
+}
+
+/** Where a lane is: its executor, replaced when a case kills it. */
+interface Lane {
+  exec: Awaited<ReturnType<Workspace['spawnExecutor']>>;
+  lowers: LowerCache;
 }
 
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
@@ -32,22 +50,34 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   const cleanup = new Cleanup();
   cleanup.add(() => ws.dispose());
   cleanup.add(() => target.close?.());
-  let exec = await cleanup.executor(() => ws.spawnExecutor());
-  const results: CaseResult[] = [];
-  try {
-    for (const [i, c] of cases.entries()) {
-      if (cleanup.closing) break; // interrupted
-      opts.onStart?.(c.id ?? `#${i}`, i, cases.length);
-      const r = await oneCase(c, i);
-      results.push(r);
-      opts.onResult?.(r, i + 1, cases.length);
+  const results: (CaseResult | undefined)[] = new Array(cases.length);
+  let next = 0;
+  let reported = 0;
+  // Lanes finish out of order; results are handed on in case order.
+  const report = () => {
+    while (reported < cases.length && results[reported]) {
+      opts.onResult?.(results[reported]!, reported + 1, cases.length);
+      reported++;
     }
+  };
+  const runLane = async (_: unknown, n: number) => {
+    const lane: Lane = { exec: await cleanup.executor(() => ws.spawnExecutor()), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
+    while (!cleanup.closing && next < cases.length) {
+      const i = next++;
+      opts.onStart?.(cases[i]!.id ?? `#${i}`, i, cases.length);
+      results[i] = await oneCase(cases[i]!, i, lane);
+      report();
+    }
+  };
+  try {
+    const jobs = Math.max(1, Math.min(opts.jobs ?? defaultJobs(target), cases.length));
+    await Promise.all(Array.from({ length: jobs }, runLane));
   } finally {
     await cleanup.run();
   }
-  return results;
+  return results.filter((r): r is CaseResult => r !== undefined);
 
-  async function oneCase(c: Case, i: number): Promise<CaseResult> {
+  async function oneCase(c: Case, i: number, lane: Lane): Promise<CaseResult> {
     const id = typeof c.id === 'string' ? c.id : `#${i}`;
     const bad = problems(c);
     if (bad.length) return { id, verdict: { class: 'fail', why: 'broken-case' }, error: bad.join('; '), ms: 0, ops: 0 };
@@ -60,9 +90,8 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     });
     const started = Date.now();
     try {
-      await mustOk(exec, { op: 'root', path: workspace });
-      await mustOk(exec, { op: 'mkdir', path: caseDir.slice(workspace.length + 1), mode: 0o755 });
-      const run = await runCase(c, target, exec, caseDir, opts.caseTimeoutMs);
+      await mustOk(lane.exec, { op: 'root', path: workspace }, { op: 'mkdir', path: caseDir.slice(workspace.length + 1), mode: 0o755 });
+      const run = await runCase(c, target, lane.exec, caseDir, opts.caseTimeoutMs, lane.lowers);
       const judged = judge(id, run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
       return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
     } catch (e) {
@@ -70,10 +99,10 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       if (e instanceof UnsupportedFixture) return { id, verdict: { class: 'skip', why: e.message }, ms, ops: 0 };
       const timedOut = e instanceof CaseTimeout || (e instanceof Error && e.name === 'ExecutorTimeout');
       if (timedOut || (e instanceof Error && e.name === 'ExecutorGone')) {
-        await exec.kill();
+        await lane.exec.kill();
         await target.abort(layout);
         await releaseUpperFs(target, layout, true);
-        if (!cleanup.closing) exec = await cleanup.executor(() => ws.spawnExecutor());
+        if (!cleanup.closing) lane.exec = await cleanup.executor(() => ws.spawnExecutor());
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
       return { id, verdict: { class: 'fail', why }, error: (e as Error).message, ms, ops: 0 };
@@ -88,9 +117,14 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   }
 }
 
-async function mustOk(exec: Executor, op: Parameters<Executor['call']>[0]): Promise<void> {
-  const r = await exec.call(op, 10_000);
-  if (!r.ok) throw new CaseSetupError(`${op.op}: ${'errno' in r ? r.errno : r.refused}`);
+/** Sends the ops back to back (one round trip), then checks each answer. */
+async function mustOk(exec: Executor, ...ops: Parameters<Executor['call']>[0][]): Promise<void> {
+  const answers = ops.map((op) => exec.call(op, 10_000));
+  for (const a of answers) a.catch(() => {});
+  for (const [i, a] of answers.entries()) {
+    const r = await a;
+    if (!r.ok) throw new CaseSetupError(`${ops[i]!.op}: ${'errno' in r ? r.errno : r.refused}`);
+  }
 }
 
 export const summaryCounts = (results: CaseResult[]) => {

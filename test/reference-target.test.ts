@@ -12,7 +12,7 @@ import * as s from '../suite/steps.ts';
 import { runSuite } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
-import { GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
+import { caseMounts, GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
 
 const hang: Case = {
   id: 'robust/hang', spec: 'File copyup', claim: 'opening a fifo with no writer blocks forever', tags: [],
@@ -44,7 +44,7 @@ t.test('one server for the run; a hung case is freed and the run goes on', async
 
 t.test('a server that dies is replaced for the next case', async (t) => {
   const rs = await runSuite([fine, fine, fine], makeTarget('reference'), {
-    goldenDir: GOLDEN, caseTimeoutMs: 5000,
+    goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1, // case 1 starts after case 0 has ended
     onStart: (_id, i) => {
       if (i === 1) for (const p of servers()) process.kill(p, 'SIGKILL');
     },
@@ -57,7 +57,7 @@ t.test('a server that dies is replaced for the next case', async (t) => {
 t.test('a server that stops answering is killed, and the next case gets a new one', async (t) => {
   const stopped: number[] = [];
   const rs = await runSuite([fine, fine, fine], makeTarget('reference'), {
-    goldenDir: GOLDEN, caseTimeoutMs: 30_000,
+    goldenDir: GOLDEN, caseTimeoutMs: 30_000, jobs: 1,
     onStart: (_id, i) => {
       if (i === 1) for (const p of servers()) (process.kill(p, 'SIGSTOP'), stopped.push(p));
     },
@@ -75,7 +75,7 @@ t.test('Ctrl-C in the middle of a case leaves no mount and no server', async (t)
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const deadline = Date.now() + 20_000;
-  while (leftMounts().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (caseMounts().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const pids = servers(child.pid);
   t.equal(pids.length, 1, `one server while the case runs ${out}`);
   child.kill('SIGINT');

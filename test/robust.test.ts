@@ -11,7 +11,7 @@ import { runSuite } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
 import { localHost } from '../harness/host.ts';
-import { GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
+import { caseMounts, GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
 
 const hang: Case = {
   id: 'robust/hang', spec: 'File copyup', claim: 'opening a fifo with no writer blocks forever', tags: [],
@@ -53,13 +53,42 @@ t.test('a target that writes to a lower layer fails the case as lower-changed', 
   t.same(leftMounts(), [], 'no mount left behind');
 });
 
+t.test('a lower layer shared between cases is not mounted again once a case changed it', async (t) => {
+  const ovl = makeTarget('overlayfs');
+  const lowers: string[] = [];
+  let mounts = 0;
+  const evil = { ...ovl, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
+    lowers.push(l.lowers[0]!);
+    if (mounts++ === 1) await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
+    await ovl.mount(l);
+  } };
+  const same = (n: string) => ({ ...fine, id: `robust/shared-${n}` });
+  const rs = await runSuite([same('a'), same('b'), same('c')], evil, { goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1 });
+  const body = (r: (typeof rs)[number]) => r.transcript!.split('\n').slice(1).join('\n'); // the first line names the case
+  t.same(rs.map((r) => body(r) === body(rs[0]!)), [true, false, true], 'only the tampered case differs');
+  t.match(rs[1]!.transcript, /lower0: CHANGED ~f/);
+  t.equal(lowers[1], lowers[0], 'the second case mounted the first one\'s layer');
+  t.not(lowers[2], lowers[1], 'the third got a freshly written one');
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('lanes: two at a time give the transcripts of one at a time, reported in case order', async (t) => {
+  const slice = allCases().filter((c) => /^(copyup\/chmod|rename|readdir)\//.test(String(c.id)));
+  const order: string[] = [];
+  const one = await runSuite(slice, makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 20_000, jobs: 1 });
+  const two = await runSuite(slice, makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 20_000, jobs: 2, onResult: (r) => order.push(r.id) });
+  t.same(two.map((r) => r.transcript), one.map((r) => r.transcript));
+  t.same(order, slice.map((c) => c.id));
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
 t.test('Ctrl-C in the middle of a case leaves no mount and no process', async (t) => {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/hang-run.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const deadline = Date.now() + 20_000;
-  while (leftMounts().length === 0) {
+  while (caseMounts().length === 0) {
     if (Date.now() > deadline) t.fail(`the run never mounted: ${out}`);
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 100));

@@ -226,7 +226,7 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
 
     case 'snapshot': {
       const names = orig.op === 'snapshot' ? orig.paths : op.paths;
-      return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]));
+      return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]), op.statOnly ?? false);
     }
     case 'scan': return scan(op.path);
     case 'exec':

@@ -116,7 +116,7 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   lremovexattr: { path: cstr, name: cstr },
   fremovexattr: { fd: str, name: cstr },
   mmapwrite: { fd: str, off: uint, data: bytes },
-  snapshot: { paths: cstrArr },
+  snapshot: { paths: cstrArr, statOnly: opt(bool) },
   scan: path,
   exec: { argv, timeoutMs: opt(uint) },
   mount: { source: cstr, target: cstr, fstype: cstr, data: str },

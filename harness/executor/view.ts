@@ -16,6 +16,8 @@ import { allXattrs } from './xattr.ts';
 
 const INLINE_MAX = 64;
 const CHUNK = 1 << 20;
+// One buffer for every read: the executor answers one request at a time.
+const readBuffer = Buffer.allocUnsafe(CHUNK);
 
 function openForReading(path: string): number {
   // O_NONBLOCK: should the object have turned into a fifo since lstat, do not hang.
@@ -34,7 +36,7 @@ export function content(path: string): { sha256: string; data?: Buffer } {
   const fd = openForReading(path);
   try {
     const hash = createHash('sha256');
-    const buf = Buffer.alloc(CHUNK);
+    const buf = readBuffer;
     const head: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -67,8 +69,11 @@ function viewOf(name: string, abs: string, st: fs.BigIntStats): NodeView {
   };
 }
 
-/** snapshot: one item per path, the view or lstat's errno. `paths` pairs request text with absolute path. */
-export function snapshot(paths: ReadonlyArray<readonly [string, string]>): SnapshotItem[] {
+/**
+ * snapshot: one item per path, the view or lstat's errno. `paths` pairs request text with absolute path.
+ * With `statOnly` a view holds the stat alone (no link target, content or xattrs).
+ */
+export function snapshot(paths: ReadonlyArray<readonly [string, string]>, statOnly = false): SnapshotItem[] {
   return paths.map(([name, abs]): SnapshotItem => {
     let st: fs.BigIntStats;
     try {
@@ -77,7 +82,7 @@ export function snapshot(paths: ReadonlyArray<readonly [string, string]>): Snaps
       if (e instanceof SysError) return { path: name, errno: e.errno };
       throw e;
     }
-    return { path: name, view: viewOf(name, abs, st) };
+    return { path: name, view: statOnly ? { path: name, stat: statValue(st), xattrs: {} } : viewOf(name, abs, st) };
   });
 }
 
