@@ -1,38 +1,17 @@
 // Runs one case on one target and returns its transcript.
 import type { Case } from '../suite/dsl.ts';
-import { merge } from '../suite/fixture.ts';
-import type { Cred, DirEntry, Op, Response, ScanEntry, SnapshotItem, StatValue, Value } from './protocol.ts';
-import { LayerWriteError, UnsupportedFixture, writeLayer, type Call } from './layer-writer.ts';
-import type { LowerCache, SharedLower } from './lower-cache.ts';
+import type { Step } from '../suite/steps.ts';
+import type { DirEntry, Op, Response, ScanEntry, SnapshotItem, StatValue } from './protocol.ts';
+import { lowerLayers, makeCaseDir, prepare, releaseUpperFs, caseLayout, type LowerLayers } from './case-layers.ts';
+import type { LowerCache } from './lower-cache.ts';
 import { lowerPaths, upperLines } from './formats/vocabulary.ts';
+import { CaseSetupError, later, Requests, setupValue, type Executor } from './requests.ts';
 import type { Layout, Target } from './targets/target.ts';
 import { Aliases } from './transcript/format.ts';
 import { lowerChanged, lowerLine } from './transcript/lower.ts';
 import { mergedLines } from './transcript/merged.ts';
 import { resultText, stepText, type Ids } from './transcript/steps.ts';
 import { render, type Transcript } from './transcript/transcript.ts';
-
-export interface Executor {
-  call(op: Op & { cred?: Cred }, timeoutMs: number): Promise<Response>;
-}
-
-export class CaseTimeout extends Error {}
-/** The harness itself could not do its part (write a layer, mount): not the target's answer. */
-export class CaseSetupError extends Error {}
-
-/** The target's layout, with upper and work moved onto a small tmpfs when the case limits the top layer. */
-export function caseLayout(c: Case, target: Target, caseDir: string): Layout {
-  const l = target.layout(caseDir, c.layers.lowers.length);
-  const bytes = c.layers.upperBytes;
-  if (!bytes || target.oracle) return l;
-  const path = `${caseDir}/upperfs`;
-  return { ...l, upper: `${path}/upper`, work: `${path}/work`, upperFs: { path, bytes } };
-}
-
-/** Detaches a case's size-limited upper filesystem, if it has one. */
-export async function releaseUpperFs(target: Target, l: Layout, lazy = false): Promise<void> {
-  if (l.upperFs) await target.host.run(['umount', ...(lazy ? ['-l'] : []), l.upperFs.path]);
-}
 
 /** Every path a case's steps name, then the ones it asks to show; first appearance first. */
 export function touchedPaths(c: Case): string[] {
@@ -58,206 +37,168 @@ export interface CaseRun {
 /** `lowers`, when given, holds lower layers shared with the lane's other cases (see lower-cache.ts). */
 export async function runCase(c: Case, target: Target, exec: Executor, caseDir: string, timeoutMs: number, lowers?: LowerCache): Promise<CaseRun> {
   const started = Date.now();
-  const deadline = started + timeoutMs;
-  const call = async (op: Op & { cred?: Cred }): Promise<Response> => {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new CaseTimeout(`case ran past ${timeoutMs} ms`);
-    return exec.call(op, left);
-  };
-  const must = async (op: Op): Promise<Value> => {
-    const r = await call(op);
-    if (!r.ok) throw new CaseSetupError(`${op.op} ${'path' in op ? op.path : ''}: ${'errno' in r ? r.errno : r.refused}`);
-    return r.value;
-  };
-  const scan = async (path: string) => (await must({ op: 'scan', path })) as ScanEntry[];
-
+  const io = new Requests(exec, started + timeoutMs, timeoutMs);
   const l = caseLayout(c, target, caseDir);
-  if (l.upperFs) {
-    await must({ op: 'root', path: caseDir });
-    await must({ op: 'mkdir', path: 'upperfs', mode: 0o755 });
-    const r = await target.host.run(['mount', '-t', 'tmpfs', '-o', `size=${l.upperFs.bytes},mode=0755`, 'tmpfs', l.upperFs.path]);
-    if (r.code !== 0) throw new CaseSetupError(`mount tmpfs for a ${l.upperFs.bytes}-byte upper: ${r.stderr.trim()}`);
-  }
+  const made = makeCaseDir(io.send, l);
   try {
-    return await runMounted(c, target, exec, l, call, must, scan, started, target.oracle ? undefined : lowers);
+    if (l.upperFs) {
+      await made;
+      const r = await target.host.run(['mount', '-t', 'tmpfs', '-o', `size=${l.upperFs.bytes},mode=0755`, 'tmpfs', l.upperFs.path]);
+      if (r.code !== 0) throw new CaseSetupError(`mount tmpfs for a ${l.upperFs.bytes}-byte upper: ${r.stderr.trim()}`);
+    }
+    const lower = await lowerLayers(c, target, l, io.send, target.oracle ? undefined : lowers);
+    try {
+      const t = await new CaseOnMount(c, target, exec, io, { ...l, lowers: lower.dirs }, lower).run(made);
+      return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
+    } catch (e) {
+      for (const i of lower.dirs.keys()) lower.spoilt(i);
+      throw e;
+    }
+  } catch (e) {
+    await io.drain(); // nothing may still be at work in the case's directory when the run removes it
+    throw e;
   } finally {
     await releaseUpperFs(target, l);
   }
 }
 
-/**
- * Sends a request without waiting for its answer: the executor answers in
- * order, so requests sent back to back cost one round trip. The promise's
- * rejection is marked handled here; whoever awaits it still sees it.
- */
-function send(call: (op: Op & { cred?: Cred }) => Promise<Response>, op: Op & { cred?: Cred }): Promise<Response> {
-  const p = call(op);
-  p.catch(() => {});
-  return p;
-}
+/** The part of a case from the mount on: the steps, the views before and after, the layers after. */
+class CaseOnMount {
+  private readonly ids: Ids = { ino: new Aliases('ino'), pos: new Aliases('pos') };
+  private readonly steps: string[] = [];
+  /** Steps sent and not yet turned into transcript lines. */
+  private inFlight: { s: Step; r: Promise<Response> }[] = [];
+  private mounted = false;
 
-async function runMounted(
-  c: Case, target: Target, exec: Executor, l: Layout, call: (op: Op & { cred?: Cred }) => Promise<Response>,
-  must: (op: Op) => Promise<Value>, scan: (p: string) => Promise<ScanEntry[]>, started: number, lowers?: LowerCache,
-): Promise<CaseRun> {
-  const lower = await lowerLayers(c, target, l, call, lowers);
-  try {
-    return await runOn(c, target, exec, { ...l, lowers: lower.dirs }, call, must, scan, started, lower);
-  } catch (e) {
-    for (const i of lower.dirs.keys()) lower.spoilt(i);
-    throw e;
-  }
-}
+  constructor(
+    private readonly c: Case,
+    private readonly target: Target,
+    private readonly exec: Executor,
+    private readonly io: Requests,
+    private readonly l: Layout,
+    private readonly lower: LowerLayers,
+  ) {}
 
-async function runOn(
-  c: Case, target: Target, exec: Executor, l: Layout, call: (op: Op & { cred?: Cred }) => Promise<Response>,
-  must: (op: Op) => Promise<Value>, scan: (p: string) => Promise<ScanEntry[]>, started: number, lower: LowerLayers,
-): Promise<CaseRun> {
-  await prepare(c, target, l, call);
-  const lowersBefore = await lower.before;
-
-  await target.mount(l, exec);
-  let mounted = true;
-  try {
-    const ids: Ids = { ino: new Aliases('ino'), pos: new Aliases('pos') };
-    const paths = touchedPaths(c);
-    const rooted = send(call, { op: 'root', path: l.mnt });
-    // The view before the steps feeds only the ctime comparison and the inode aliases.
-    const snapped = send(call, { op: 'snapshot', paths, statOnly: true });
-    setupValue(await rooted, 'root');
-    const before = setupValue(await snapped, 'snapshot') as SnapshotItem[];
-    for (const item of before) if (item.view) ids.ino.of(item.view.stat.ino);
-
-    const steps: string[] = [];
-    // Steps in flight; a step that needs an earlier answer (a telldir position, a stream read to its end, a remount) waits for them.
-    let inFlight: { s: (typeof c.steps)[number]; r: Promise<Response> }[] = [];
-    const settle = async () => {
-      for (const { s, r } of inFlight) {
-        const answer = await r;
-        if (s.op.op === 'nlink') steps.push(`${stepText(s)} = ${answer.ok ? (answer.value as StatValue).nlink : resultText({ op: 'lstat', path: s.op.path }, answer, ids)}`);
-        else steps.push(`${stepText(s)} = ${resultText(s.op, answer, ids)}`);
-      }
-      inFlight = [];
-    };
-    for (const s of c.steps) {
-      if (s.op.op === 'nlink') {
-        inFlight.push({ s, r: send(call, { op: 'lstat', path: s.op.path }) });
-        continue;
-      }
-      if (s.op.op === 'remount') {
-        await settle();
-        await must({ op: 'reset' });
-        await target.unmount(l, exec);
-        mounted = false;
-        await target.mount(l, exec);
-        mounted = true;
-        await must({ op: 'root', path: l.mnt });
-        steps.push(`${stepText(s)} = 0`);
-        continue;
-      }
-      if (s.op.op === 'readrest') {
-        await settle();
-        steps.push(`${stepText(s)} = ${await readRest(s.op.dir, call, ids)}`);
-        continue;
-      }
-      if (s.op.op === 'seekdir') await settle();
-      const op = resolvePositions(s.op, ids);
-      inFlight.push({ s, r: send(call, s.cred ? { ...op, cred: s.cred } : op) });
+  async run(made: Promise<void>): Promise<Transcript> {
+    const { c, target, l, io } = this;
+    const prepared = prepare(c, target, l, io.send);
+    // Mounting through the executor: the whole case goes out now and is checked as the answers come.
+    const ops = target.mountOps?.(l);
+    const mountAnswers = ops ? ops.mount.map(io.send) : [];
+    if (!ops) {
+      await made;
+      await prepared;
+      await target.mount(l, this.exec);
+      this.mounted = true;
     }
-    const reset = send(call, { op: 'reset' });
-    const snappedAfter = send(call, { op: 'snapshot', paths });
-    await settle();
-    setupValue(await reset, 'reset');
-    const after = setupValue(await snappedAfter, 'snapshot') as SnapshotItem[];
-    const t: Transcript = { id: c.id, steps, merged: mergedLines(before, after, ids) };
-
-    await target.unmount(l, exec);
-    mounted = false;
-    if (!target.oracle && l.upper) {
-      const [upper, ...lowersAfter] = await Promise.all([l.upper, ...l.lowers].map((p) => scan(p)));
-      t.upper = upperLines(target.reader!.read(upper!), lowerPaths(lowersBefore));
-      t.lower = lowersAfter.map((after, i) => lowerLine(i, lowersBefore[i]!, after));
-      // A layer the target wrote into is no longer the fixture: no later case may mount it.
-      for (const [i, line] of t.lower.entries()) if (lowerChanged(line)) lower.spoilt(i);
-    }
-    return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
-  } finally {
-    if (mounted) await target.unmount(l, exec).catch(() => target.abort(l));
-  }
-}
-
-/** The value of a request the harness itself needed (not a step): a failure is the harness's, not the target's. */
-function setupValue(r: Response, what: string): Value {
-  if (!r.ok) throw new CaseSetupError(`${what}: ${'errno' in r ? r.errno : r.refused}`);
-  return r.value;
-}
-
-async function readRest(dir: string, call: (op: Op) => Promise<Response>, ids: Ids): Promise<string> {
-  const names: DirEntry[] = [];
-  for (let i = 0; i < 100_000; i++) {
-    const r = await call({ op: 'readdir', dir });
-    if (!r.ok) return resultText({ op: 'readdir', dir }, r, ids);
-    if (r.value === null) break;
-    const e = r.value as DirEntry;
-    if (e.name !== '.' && e.name !== '..') names.push(e);
-  }
-  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return resultText({ op: 'listdir', path: dir }, { id: 0, ok: true, value: names }, ids);
-}
-
-/** A seekdir step names the position by its telldir alias number; send the raw value. */
-function resolvePositions(op: Op, ids: Ids): Op {
-  if (op.op !== 'seekdir') return op;
-  return { ...op, pos: ids.pos.raw(Number(op.pos)) ?? -1 };
-}
-
-interface LowerLayers {
-  dirs: string[];
-  /** Each layer's scan before the case. */
-  before: Promise<ScanEntry[][]>;
-  /** Called for a layer the case changed, or may have. */
-  spoilt(i: number): void;
-}
-
-/** The case's lower layers: from the lane's cache, or written into the case's own directory. */
-async function lowerLayers(c: Case, target: Target, l: Layout, call: Call, cache?: LowerCache): Promise<LowerLayers> {
-  if (cache && !target.oracle) {
-    const shared: SharedLower[] = [];
     try {
-      for (const [i, tree] of c.layers.lowers.entries()) shared.push(await cache.get(i, tree, call, target.writer));
-    } catch (e) {
-      throw e instanceof LayerWriteError ? new CaseSetupError(e.message) : e;
+      const paths = touchedPaths(c);
+      const rooted = io.send({ op: 'root', path: l.mnt });
+      // The view before the steps feeds only the ctime comparison and the inode aliases.
+      const snapped = io.send({ op: 'snapshot', paths, statOnly: true });
+      const ready = later((async () => {
+        await made;
+        await prepared;
+        for (const a of mountAnswers) setupValue(await a, 'mount');
+        if (ops) this.mounted = true;
+        setupValue(await rooted, 'root');
+        const before = setupValue(await snapped, 'snapshot') as SnapshotItem[];
+        for (const item of before) if (item.view) this.ids.ino.of(item.view.stat.ino);
+        return before;
+      })());
+
+      for (const s of c.steps) await this.step(s, ready);
+      const reset = io.send({ op: 'reset' });
+      const snappedAfter = io.send({ op: 'snapshot', paths });
+      const layered = !target.oracle && l.upper !== undefined;
+      const unmountAnswers = ops ? ops.unmount.map(io.send) : [];
+      const scans = ops && layered ? [l.upper!, ...l.lowers].map((p) => io.send({ op: 'scan', path: p })) : [];
+      const before = await ready;
+      await this.settle();
+      setupValue(await reset, 'reset');
+      const after = setupValue(await snappedAfter, 'snapshot') as SnapshotItem[];
+      const t: Transcript = { id: c.id, steps: this.steps, merged: mergedLines(before, after, this.ids) };
+
+      if (ops) for (const a of unmountAnswers) setupValue(await a, 'umount');
+      else await target.unmount(l, this.exec);
+      this.mounted = false;
+      if (layered) {
+        const [upper, ...lowersAfter] = ops
+          ? await Promise.all(scans.map(async (r) => setupValue(await r, 'scan') as ScanEntry[]))
+          : await Promise.all([l.upper!, ...l.lowers].map(async (p) => (await io.must({ op: 'scan', path: p })) as ScanEntry[]));
+        const lowersBefore = await this.lower.before;
+        t.upper = upperLines(target.reader!.read(upper!), lowerPaths(lowersBefore));
+        t.lower = lowersAfter.map((after, i) => lowerLine(i, lowersBefore[i]!, after));
+        // A layer the target wrote into is no longer the fixture: no later case may mount it.
+        for (const [i, line] of t.lower.entries()) if (lowerChanged(line)) this.lower.spoilt(i);
+      }
+      return t;
+    } finally {
+      if (this.mounted) {
+        await this.io.drain();
+        await target.unmount(l, this.exec).catch(() => target.abort(l));
+      }
     }
-    return { dirs: shared.map((s) => s.dir), before: Promise.resolve(shared.map((s) => s.scan)), spoilt: (i) => cache.forget(shared[i]!) };
   }
-  if (target.oracle) return { dirs: [], before: Promise.resolve([]), spoilt: () => {} };
-  const made = [{ op: 'root', path: l.caseDir } as Op, ...l.lowers.map((d): Op => ({ op: 'mkdir', path: d.slice(l.caseDir.length + 1), mode: 0o755 }))].map((op) => send(call, op));
-  const written = c.layers.lowers.map((tree, i) => writeLayer(call, l.lowers[i]!, tree, target.writer));
-  for (const p of written) p.catch(() => {});
-  const scans = l.lowers.map((p) => send(call, { op: 'scan', path: p }));
-  for (const r of made) setupValue(await r, 'mkdir');
-  await layerWrites(written);
-  const before = Promise.all(scans.map(async (r) => setupValue(await r, 'scan') as ScanEntry[]));
-  before.catch(() => {});
-  return { dirs: l.lowers, before, spoilt: () => {} };
-}
 
-/** Waits for layer writes; a failure is the harness's (setup), unless the format cannot hold the fixture (skip). */
-async function layerWrites(writes: Promise<void>[]): Promise<void> {
-  try {
-    await Promise.all(writes);
-  } catch (e) {
-    if (e instanceof UnsupportedFixture) throw e;
-    throw new CaseSetupError((e as Error).message);
+  /** Sends one step; a step that needs earlier answers (a telldir position, a stream read to its end, a remount) waits for them. */
+  private async step(s: Step, ready: Promise<unknown>): Promise<void> {
+    const { io } = this;
+    switch (s.op.op) {
+      case 'nlink':
+        this.inFlight.push({ s, r: io.send({ op: 'lstat', path: s.op.path }) });
+        return;
+      case 'remount':
+        await ready;
+        await this.settle();
+        await io.must({ op: 'reset' });
+        await this.target.unmount(this.l, this.exec);
+        this.mounted = false;
+        await this.target.mount(this.l, this.exec);
+        this.mounted = true;
+        await io.must({ op: 'root', path: this.l.mnt });
+        this.steps.push(`${stepText(s)} = 0`);
+        return;
+      case 'readrest':
+        await ready;
+        await this.settle();
+        this.steps.push(`${stepText(s)} = ${await this.readRest(s.op.dir)}`);
+        return;
+      case 'seekdir':
+        await ready;
+        await this.settle();
+        break;
+    }
+    const op = this.resolvePositions(s.op as Op);
+    this.inFlight.push({ s, r: io.send(s.cred ? { ...op, cred: s.cred } : op) });
   }
-}
 
-/** The mount point, the upper layer and the work dir (or, for the oracle, the one directory with every layer merged). */
-async function prepare(c: Case, target: Target, l: Layout, call: Call): Promise<void> {
-  const dirs = target.oracle ? [l.mnt] : [l.mnt, l.upper!, l.work!];
-  const made = [{ op: 'root', path: l.caseDir } as Op, ...dirs.map((d): Op => ({ op: 'mkdir', path: d.slice(l.caseDir.length + 1), mode: 0o755 }))].map((op) => send(call, op));
-  const layers = target.oracle ? [writeLayer(call, l.mnt, merge(c.layers))] : [writeLayer(call, l.upper!, c.layers.upper ?? {}, target.writer)];
-  for (const p of layers) p.catch(() => {});
-  for (const r of made) setupValue(await r, 'mkdir');
-  await layerWrites(layers);
+  /** Turns the answers of the steps in flight into transcript lines, in order. */
+  private async settle(): Promise<void> {
+    for (const { s, r } of this.inFlight) {
+      const answer = await r;
+      if (s.op.op === 'nlink') this.steps.push(`${stepText(s)} = ${answer.ok ? (answer.value as StatValue).nlink : resultText({ op: 'lstat', path: s.op.path }, answer, this.ids)}`);
+      else this.steps.push(`${stepText(s)} = ${resultText(s.op, answer, this.ids)}`);
+    }
+    this.inFlight = [];
+  }
+
+  private async readRest(dir: string): Promise<string> {
+    const names: DirEntry[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const r = await this.io.send({ op: 'readdir', dir });
+      if (!r.ok) return resultText({ op: 'readdir', dir }, r, this.ids);
+      if (r.value === null) break;
+      const e = r.value as DirEntry;
+      if (e.name !== '.' && e.name !== '..') names.push(e);
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return resultText({ op: 'listdir', path: dir }, { id: 0, ok: true, value: names }, this.ids);
+  }
+
+  /** A seekdir step names the position by its telldir alias number; send the raw value. */
+  private resolvePositions(op: Op): Op {
+    if (op.op !== 'seekdir') return op;
+    return { ...op, pos: this.ids.pos.raw(Number(op.pos)) ?? -1 };
+  }
 }

@@ -7,7 +7,9 @@ import type { Case } from '../suite/dsl.ts';
 import { problems } from '../suite/dsl.ts';
 import { judge, verdictText, type Judged } from './classify.ts';
 import { loadExpected } from './golden.ts';
-import { caseLayout, CaseSetupError, CaseTimeout, releaseUpperFs, runCase, type Executor } from './run-case.ts';
+import { runCase } from './run-case.ts';
+import { caseLayout, releaseUpperFs } from './case-layers.ts';
+import { CaseSetupError, CaseTimeout } from './requests.ts';
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
 import { UnsupportedFixture } from './layer-writer.ts';
@@ -90,7 +92,6 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     });
     const started = Date.now();
     try {
-      await mustOk(lane.exec, { op: 'root', path: workspace }, { op: 'mkdir', path: caseDir.slice(workspace.length + 1), mode: 0o755 });
       const run = await runCase(c, target, lane.exec, caseDir, opts.caseTimeoutMs, lane.lowers);
       const judged = judge(id, run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
       return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
@@ -114,16 +115,6 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
         process.stderr.write(`${id}: ${(e as Error).message}\n`);
       }
     }
-  }
-}
-
-/** Sends the ops back to back (one round trip), then checks each answer. */
-async function mustOk(exec: Executor, ...ops: Parameters<Executor['call']>[0][]): Promise<void> {
-  const answers = ops.map((op) => exec.call(op, 10_000));
-  for (const a of answers) a.catch(() => {});
-  for (const [i, a] of answers.entries()) {
-    const r = await a;
-    if (!r.ok) throw new CaseSetupError(`${ops[i]!.op}: ${'errno' in r ? r.errno : r.refused}`);
   }
 }
 

@@ -43,7 +43,7 @@ t.test('a broken case definition is reported with its id and the run goes on', a
 
 t.test('a target that writes to a lower layer fails the case as lower-changed', async (t) => {
   const ovl = makeTarget('overlayfs');
-  const evil = { ...ovl, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
+  const evil = { ...ovl, mountOps: undefined, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
     await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
     await ovl.mount(l);
   } };
@@ -57,7 +57,7 @@ t.test('a lower layer shared between cases is not mounted again once a case chan
   const ovl = makeTarget('overlayfs');
   const lowers: string[] = [];
   let mounts = 0;
-  const evil = { ...ovl, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
+  const evil = { ...ovl, mountOps: undefined, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
     lowers.push(l.lowers[0]!);
     if (mounts++ === 1) await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
     await ovl.mount(l);
@@ -69,6 +69,20 @@ t.test('a lower layer shared between cases is not mounted again once a case chan
   t.match(rs[1]!.transcript, /lower0: CHANGED ~f/);
   t.equal(lowers[1], lowers[0], 'the second case mounted the first one\'s layer');
   t.not(lowers[2], lowers[1], 'the third got a freshly written one');
+  t.same(leftMounts(), [], 'no mount left behind');
+});
+
+t.test('a mount that fails inside a case sent in one piece is fail:setup, and the run goes on', async (t) => {
+  const ovl = makeTarget('overlayfs');
+  let n = 0;
+  const flaky = { ...ovl, mountOps: (l: Parameters<typeof ovl.mount>[0]) => {
+    const ops = ovl.mountOps!(l);
+    // The first case's mount names a lower layer that does not exist.
+    return n++ === 0 ? { ...ops, mount: [{ op: 'mount' as const, source: 'overlay', target: l.mnt, fstype: 'overlay', data: `lowerdir=${l.caseDir}/none,upperdir=${l.upper},workdir=${l.work}` }] } : ops;
+  } };
+  const rs = await runSuite([fine, fine], flaky, { goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1 });
+  t.same(rs.map((r) => verdictText(r.verdict)), ['fail:setup', 'pass']);
+  t.match(rs[0]!.error, /^mount: ENOENT/);
   t.same(leftMounts(), [], 'no mount left behind');
 });
 

@@ -2,7 +2,7 @@
 import { localHost, must, type Host } from '../host.ts';
 import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
-import type { Executor } from '../run-case.ts';
+import type { Executor } from '../requests.ts';
 import type { Op } from '../protocol.ts';
 
 async function syscall(ex: Executor, op: Op): Promise<void> {
@@ -15,6 +15,8 @@ const ALLOWED = /^(redirect_dir=(on|off|follow|nofollow)|index=(on|off)|xino=(on
 
 export function overlayfsTarget(name: string, options: string[], host: Host = localHost): Target {
   for (const o of options) if (!ALLOWED.test(o)) throw new TargetError(`overlayfs: unknown or unsupported option '${o}' (allowed: redirect_dir, index, xino, metacopy, nfs_export, userxattr, volatile, uuid)`);
+  const mountData = (l: Layout) => [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, ...options].join(',');
+  const mountOp = (l: Layout): Op => ({ op: 'mount', source: 'overlay', target: l.mnt, fstype: 'overlay', data: mountData(l) });
   const prefix = options.includes('userxattr') ? 'user.overlay.' : 'trusted.overlay.';
   return {
     name,
@@ -31,10 +33,10 @@ export function overlayfsTarget(name: string, options: string[], host: Host = lo
     layout: standardLayout,
     // Through the executor's mount(2) when there is one: a mount(8) process per case costs more than the case.
     async mount(l: Layout, ex?: Executor) {
-      const opts = [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, ...options].join(',');
-      if (ex) await syscall(ex, { op: 'mount', source: 'overlay', target: l.mnt, fstype: 'overlay', data: opts });
-      else await must(host, ['mount', '-t', 'overlay', 'overlay', '-o', opts, l.mnt]);
+      if (ex) await syscall(ex, mountOp(l));
+      else await must(host, ['mount', '-t', 'overlay', 'overlay', '-o', mountData(l), l.mnt]);
     },
+    mountOps: (l: Layout) => ({ mount: [mountOp(l)], unmount: [{ op: 'umount', target: l.mnt }] }),
     async unmount(l: Layout, ex?: Executor) {
       if (ex) await syscall(ex, { op: 'umount', target: l.mnt });
       else await must(host, ['umount', l.mnt]);

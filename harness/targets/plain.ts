@@ -10,6 +10,7 @@ export function plainTarget(name: string): Target {
     check: async () => null,
     layout: (caseDir) => ({ caseDir, mnt: `${caseDir}/mnt`, lowers: [] }),
     mount: async () => {},
+    mountOps: () => ({ mount: [], unmount: [] }),
     unmount: async () => {},
     abort: async () => {},
   };

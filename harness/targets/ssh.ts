@@ -8,7 +8,7 @@ import { SshHost } from '../remote/ssh-host.ts';
 import type { SshEndpoint } from '../remote/ssh-session.ts';
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
-import type { Executor } from '../run-case.ts';
+import type { Executor } from '../requests.ts';
 import { TargetError, type Layout, type Target } from './target.ts';
 
 export const REMOTE_FS = ['overlayfs', 'fuse-overlayfs'] as const;
@@ -55,6 +55,8 @@ export function remoteTarget(name: string, host: SshHost, fs: string, options: s
     async check() {
       return (await host.check()) ?? (await inner.check());
     },
+    // Each mount and unmount on its own, so that a lost connection is reported as such.
+    mountOps: undefined,
     mount: transport((l: Layout, ex?: Executor) => inner.mount(l, ex)),
     unmount: transport((l: Layout, ex?: Executor) => inner.unmount(l, ex)),
   };

@@ -2,7 +2,8 @@
 import type { Host } from '../host.ts';
 import type { FormatReader } from '../formats/vocabulary.ts';
 import type { FormatWriter } from '../layer-writer.ts';
-import type { Executor } from '../run-case.ts';
+import type { Executor } from '../requests.ts';
+import type { Op } from '../protocol.ts';
 
 /** Where one case's layers and mount live. */
 export interface Layout {
@@ -31,6 +32,11 @@ export interface Target {
   /** `ex`, when given, is the run's executor on the target's machine: a target may mount through it. */
   mount(l: Layout, ex?: Executor): Promise<void>;
   unmount(l: Layout, ex?: Executor): Promise<void>;
+  /**
+   * Where mounting is a request to the run's executor (mount(2) there, or nothing at all), the
+   * requests that mount and unmount: the case then goes to the executor in one piece.
+   */
+  mountOps?(l: Layout): { mount: Op[]; unmount: Op[] };
   /** Frees a hung mount (FUSE: abort the connection) and detaches it. */
   abort(l: Layout): Promise<void>;
   /** Ends what the target keeps running across cases (a mount server); the run calls it once at its end. */
