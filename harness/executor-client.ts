@@ -133,10 +133,13 @@ export class ExecutorClient {
     });
   }
 
-  /** Starts `node --import tsx harness/executor/main.ts --workspace DIR` on this machine. */
-  static spawnLocal(workspace: string, options: SpawnOptions = {}): ExecutorClient {
-    const tsx = import.meta.resolve('tsx');
-    const child = spawn(process.execPath, ['--import', tsx, MAIN, '--workspace', workspace], {
+  /**
+   * Starts the executor on this machine: `bundle` (executor-build.ts) when given, else
+   * `node --import tsx harness/executor/main.ts --workspace DIR`.
+   */
+  static spawnLocal(workspace: string, options: SpawnOptions = {}, bundle?: string): ExecutorClient {
+    const args = bundle ? [bundle] : ['--import', import.meta.resolve('tsx'), MAIN];
+    const child = spawn(process.execPath, [...args, '--workspace', workspace], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new ExecutorClient(child, options);

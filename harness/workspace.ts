@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountsUnder } from './mounts.ts';
 import { ExecutorClient } from './executor-client.ts';
+import { localExecutor } from './executor-build.ts';
 import { localHost } from './host.ts';
 
 export interface Workspace {
@@ -34,9 +35,13 @@ export async function localWorkspace(): Promise<Workspace> {
     if (r.code !== 0) throw new Error(`mount tmpfs on ${dir}: ${r.stderr.trim()}`);
   }
   chmodSync(dir, 0o755); // cases run some steps as other users, who must reach the mount
+  const bundle = localExecutor().catch((e: Error) => {
+    process.stderr.write(`union-conformance: the executor bundle could not be built (${e.message}); running it through tsx\n`);
+    return undefined;
+  });
   return {
     dir,
-    spawnExecutor: async () => ExecutorClient.spawnLocal(dir),
+    spawnExecutor: async () => ExecutorClient.spawnLocal(dir, {}, await bundle),
     removeCaseDir: async (caseDir) => removeUnmounted(caseDir),
     dispose: async () => {
       if (scratch === 'tmpfs') {

@@ -1,7 +1,7 @@
 // The executor process, spoken to through ExecutorClient as the harness does.
 // Every test has its own workspace under os.tmpdir() and its own executor.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { patternBytes } from '../harness/fixture-pattern.ts';
+import { localExecutor } from '../harness/executor-build.ts';
 import {
   ExecutorClient, ExecutorGone, ExecutorTimeout, errnoOf, value, type ExecutorCall,
 } from '../harness/executor-client.ts';
@@ -17,6 +18,7 @@ import type {
 } from '../harness/protocol.ts';
 
 const TIMEOUT = 15_000;
+const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 interface Teardown {
   teardown: (fn: () => unknown) => void;
@@ -148,6 +150,32 @@ t.test('fill writes the big-fixture pattern at the fd offset, pipelined calls an
   t.equal(createHash('sha256').update(fs.readFileSync(path.join(s.root, 'big'))).digest('hex'), createHash('sha256').update(want).digest('hex'));
   t.equal(want[1 + 4096 + 1], 0x41 + ((4097 * 7 + 1) % 26), 'byte 4097 of the pattern');
   t.equal(await s.refused({ op: 'fill', fd: 'b', size: 1 }), 'unknown fd b');
+});
+
+t.test('the bundled executor answers as the TypeScript one does, and a stale bundle is rebuilt', async (t) => {
+  const ws = workspace(t);
+  const stamp = path.join(ROOT_DIR, 'node_modules/.cache/union-conformance/executor.inputs.json');
+  const bundle = await localExecutor();
+  const saved = JSON.parse(fs.readFileSync(stamp, 'utf8')) as { inputs: string[]; sha: string };
+  t.ok(saved.inputs.some((f) => f.endsWith('harness/executor/main.ts')), 'the stamp names the sources');
+  const ops: ExecutorCall[] = [
+    { op: 'root', path: ws },
+    { op: 'mkdir', path: 'd', mode: 0o750 },
+    { op: 'lstat', path: 'd/missing' },
+    { op: 'listdir', path: '' },
+    { op: 'read', fd: 'nope', len: 1 },
+  ];
+  const answers = async (c: ExecutorClient) => {
+    t.teardown(() => c.close());
+    const rs = [];
+    for (const op of ops) rs.push(await c.call(op, TIMEOUT));
+    await c.call({ op: 'rmdir', path: 'd' }, TIMEOUT);
+    return rs;
+  };
+  t.same(await answers(ExecutorClient.spawnLocal(ws, {}, bundle)), await answers(ExecutorClient.spawnLocal(ws)));
+  fs.writeFileSync(stamp, JSON.stringify({ ...saved, sha: 'stale' }));
+  execFileSync(process.execPath, ['--import', 'tsx', '-e', `await (await import(${JSON.stringify(path.join(ROOT_DIR, 'harness/executor-build.ts'))})).localExecutor()`], { cwd: ROOT_DIR });
+  t.equal((JSON.parse(fs.readFileSync(stamp, 'utf8')) as { sha: string }).sha, saved.sha, 'rebuilt and stamped again');
 });
 
 t.test('ops before root are refused', async (t) => {

@@ -2,15 +2,14 @@
 // (target node18, the oldest node the remote may have) and koffi beside it as
 // an external module, with only its linux-x64 glibc binary. Shipped as one
 // tar.gz that the remote unpacks into its run directory.
-import { build } from 'esbuild';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from './proc.ts';
+import { buildExecutor } from '../executor-build.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'harness/executor/main.ts');
 const MODULES = join(ROOT, 'node_modules');
 
 /** The bundle's entry point, relative to the directory it is unpacked in. */
@@ -43,16 +42,7 @@ async function makeBundle(): Promise<Buffer> {
   const tmp = mkdtempSync(join(tmpdir(), 'uc-bundle-'));
   try {
     const dir = join(tmp, 'b');
-    await build({
-      entryPoints: [MAIN],
-      outfile: join(dir, BUNDLE_MAIN),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node18',
-      external: ['koffi'],
-      logLevel: 'error',
-    });
+    await buildExecutor(join(dir, BUNDLE_MAIN), 'node18');
     for (const f of KOFFI_FILES) {
       mkdirSync(dirname(join(dir, 'node_modules', f)), { recursive: true });
       cpSync(join(MODULES, f), join(dir, 'node_modules', f));
