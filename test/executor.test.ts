@@ -483,6 +483,28 @@ t.test('snapshot', async (t) => {
   t.same(ex?.view?.data, b64(exact), '64 bytes are inline');
 });
 
+t.test('scan of a layer sees every change to a big file, also after reading it before', async (t) => {
+  const s = await session(t);
+  const layer = path.join(s.ws, 'lower');
+  fs.mkdirSync(layer);
+  const big = path.join(layer, 'big');
+  fs.writeFileSync(big, patternBytes(1 << 20));
+  const sha = async () => (await s.ok<ScanEntry[]>({ op: 'scan', path: layer }))[0]!.sha256;
+  const want = createHash('sha256').update(patternBytes(1 << 20)).digest('hex');
+  t.equal(await sha(), want);
+  await new Promise((r) => setTimeout(r, 250)); // long enough for the executor to trust what it read
+  t.equal(await sha(), want, 'unchanged');
+  const st = fs.statSync(big);
+  const fd = fs.openSync(big, 'r+');
+  fs.writeSync(fd, 'X', 4096);
+  fs.closeSync(fd);
+  fs.utimesSync(big, st.atime, st.mtime); // mtime put back: the ctime still moves
+  t.not(await sha(), want, 'one byte changed in place, mtime restored');
+  await new Promise((r) => setTimeout(r, 250));
+  fs.writeFileSync(big, patternBytes(1 << 20));
+  t.equal(await sha(), want, 'written back');
+});
+
 t.test('scan reads a layer directly, trusted.* included', async (t) => {
   const s = await session(t);
   const layer = path.join(s.ws, 'upper');

@@ -54,11 +54,35 @@ export function content(path: string): { sha256: string; data?: Buffer } {
   }
 }
 
-/** The view of one object that exists (lstat already done). */
-function viewOf(name: string, abs: string, st: fs.BigIntStats): NodeView {
+/**
+ * Digests of big files in layer directories, for scans of a lower layer that several cases
+ * share: a file whose inode, size, mtime, ctime and link count are those it had when it was
+ * last read, and whose ctime was already that long ago, has the content it had (any change
+ * to an inode moves its ctime to the present, and no call sets it back). Never used for what
+ * is seen through a mount: a union reports the stat it likes.
+ */
+const known = new Map<string, { stat: string; sha256: string; readAt: bigint }>();
+const KNOWN_MAX = 4096;
+/** How much older than the last reading a ctime must be: far more than a timestamp tick. */
+const SETTLED_NS = 100_000_000n;
+
+function layerContent(abs: string, st: fs.BigIntStats): { sha256: string; data?: Buffer } {
+  if (st.size <= BigInt(INLINE_MAX)) return content(abs);
+  const stat = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.nlink}`;
+  const k = known.get(abs);
+  if (k && k.stat === stat && st.ctimeNs < k.readAt - SETTLED_NS) return { sha256: k.sha256 };
+  const readAt = BigInt(Date.now()) * 1_000_000n; // before reading: a change while it reads is not trusted
+  const c = content(abs);
+  if (known.size >= KNOWN_MAX) known.clear();
+  known.set(abs, { stat, sha256: c.sha256, readAt });
+  return c;
+}
+
+/** The view of one object that exists (lstat already done); `inLayer`: read directly from a layer directory. */
+function viewOf(name: string, abs: string, st: fs.BigIntStats, inLayer = false): NodeView {
   const stat = statValue(st);
   const target = stat.kind === 'symlink' ? nodeCall(() => fs.readlinkSync(abs, 'utf8')) : undefined;
-  const c = stat.kind === 'file' ? content(abs) : undefined;
+  const c = stat.kind === 'file' ? (inLayer ? layerContent(abs, st) : content(abs)) : undefined;
   return {
     path: name,
     stat,
@@ -101,7 +125,7 @@ export function scan(dir: string): ScanEntry[] {
       const rel = relDir === '' ? name : `${relDir}/${name}`;
       const abs = `${absDir}/${name}`;
       const st = lstatRaw(abs);
-      const entry: ScanEntry = viewOf(rel, abs, st);
+      const entry: ScanEntry = viewOf(rel, abs, st, true);
       if (st.isDirectory()) entry.entries = walk(abs, rel);
       out.push(entry);
     }
