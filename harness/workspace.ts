@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountsUnder } from './mounts.ts';
+import { mountsUnder, mountTable } from './mounts.ts';
 import { ExecutorClient } from './executor-client.ts';
 import { localExecutor } from './executor-build.ts';
 import { localHost } from './host.ts';
@@ -12,7 +12,7 @@ export interface Workspace {
   dir: string;
   /** Starts an executor confined to `dir`. */
   spawnExecutor(): Promise<ExecutorClient>;
-  /** Removes a case's directory; never through a mount (that would reach into an upper layer). */
+  /** Removes a case's directory, now or soon; never through a mount (that would reach into an upper layer). */
   removeCaseDir(dir: string): Promise<void>;
   /** Removes the whole scratch directory. */
   dispose(): Promise<void>;
@@ -39,11 +39,13 @@ export async function localWorkspace(): Promise<Workspace> {
     process.stderr.write(`union-conformance: the executor bundle could not be built (${e.message}); running it through tsx\n`);
     return undefined;
   });
+  const removal = new BatchRemoval();
   return {
     dir,
     spawnExecutor: async () => ExecutorClient.spawnLocal(dir, {}, await bundle),
-    removeCaseDir: async (caseDir) => removeUnmounted(caseDir),
+    removeCaseDir: async (caseDir) => removal.add(caseDir),
     dispose: async () => {
+      await removal.flush();
       if (scratch === 'tmpfs') {
         const inside = mountsUnder(dir).filter((m) => m !== dir);
         if (inside.length) throw new Error(`not removing ${dir}: still mounted at ${inside.join(', ')}`);
@@ -54,6 +56,44 @@ export async function localWorkspace(): Promise<Workspace> {
     },
   };
 }
+
+/**
+ * Removes finished case directories a batch at a time, each batch by one `rm` process that
+ * runs beside the next cases: removing a case's files from JavaScript costs the harness more
+ * than running the case. A directory with a mount below it is left, and said; `rm` itself
+ * stays on the scratch filesystem (--one-file-system).
+ */
+class BatchRemoval {
+  private queue: string[] = [];
+  private running: Promise<void>[] = [];
+
+  add(dir: string): void {
+    if (this.queue.push(dir) >= REMOVE_BATCH) this.start();
+  }
+
+  async flush(): Promise<void> {
+    this.start();
+    await Promise.all(this.running);
+  }
+
+  private start(): void {
+    const batch = this.queue.splice(0);
+    if (!batch.length) return;
+    const mounts = mountTable().map((m) => m.mountPoint);
+    const free = batch.filter((dir) => {
+      const inside = mounts.filter((m) => m === dir || m.startsWith(`${dir}/`));
+      if (inside.length) process.stderr.write(`not removing ${dir}: still mounted at ${inside.join(', ')}\n`);
+      return !inside.length;
+    });
+    if (!free.length) return;
+    this.running.push(localHost.run(['rm', '-rf', '--one-file-system', '--', ...free], { timeoutMs: 600_000 }).then((r) => {
+      if (r.code !== 0) process.stderr.write(`removing case directories: ${r.stderr.trim()}\n`);
+    }));
+  }
+}
+
+/** Case directories removed at once. */
+const REMOVE_BATCH = 64;
 
 function removeUnmounted(dir: string): void {
   const mounts = mountsUnder(dir);
