@@ -12,13 +12,21 @@ export interface Expected {
 
 export const goldenFile = (root: string, id: string, tags?: string) => join(root, `${id}${tags ? `.${tags}` : ''}.out`);
 
+// A run lists a golden directory for every case in it that accepts a deviation: once is enough.
+const listings = new Map<string, string[]>();
+const listing = (dir: string): string[] => {
+  let names = listings.get(dir);
+  if (!names) listings.set(dir, (names = existsSync(dir) ? readdirSync(dir) : []));
+  return names;
+};
+
 export function loadExpected(root: string, id: string, accepts: readonly Tag[]): Expected {
   const main = goldenFile(root, id);
   const alternatives = new Map<string, string>();
   const dir = dirname(main);
   const prefix = `${basename(id)}.`;
-  if (accepts.length && existsSync(dir)) {
-    for (const name of readdirSync(dir)) {
+  if (accepts.length) {
+    for (const name of listing(dir)) {
       if (!name.startsWith(prefix) || !name.endsWith('.out')) continue;
       const tags = name.slice(prefix.length, -'.out'.length);
       if (tags && tags.split('+').every((t) => accepts.includes(t as Tag))) alternatives.set(tags, readFileSync(join(dir, name), 'utf8'));

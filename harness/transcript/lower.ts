@@ -8,9 +8,17 @@ function fingerprint(e: ScanEntry): string {
   return JSON.stringify([stat, e.target ?? null, e.sha256 ?? null, xattrs]);
 }
 
+// A lower layer that cases share is compared with the same scan after each of them.
+const fingerprints = new WeakMap<ScanEntry[], Map<string, string>>();
+const fingerprintsOf = (scan: ScanEntry[]): Map<string, string> => {
+  let m = fingerprints.get(scan);
+  if (!m) fingerprints.set(scan, (m = new Map(scan.map((e) => [e.path, fingerprint(e)]))));
+  return m;
+};
+
 /** `lowerN: unchanged`, or what changed. Any change fails the case. */
 export function lowerLine(index: number, before: ScanEntry[], after: ScanEntry[]): string {
-  const was = new Map(before.map((e) => [e.path, fingerprint(e)]));
+  const was = fingerprintsOf(before);
   const now = new Map(after.map((e) => [e.path, fingerprint(e)]));
   const changed: string[] = [];
   for (const [p, f] of was) {
