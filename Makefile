@@ -34,7 +34,7 @@ spec-coverage: deps
 	@node --import tsx harness/spec-coverage.ts
 
 .PHONY: bench-suite
-# Times the whole suite per target (BENCH_TARGETS="overlayfs reference fuse-overlayfs" by default).
+# Times the whole suite per target (BENCH_TARGETS="overlayfs reference fuse-overlayfs" by default), BENCH_RUNS times each (3).
 bench-suite: deps
 	@node --import tsx harness/bench-suite.ts $(BENCH_TARGETS)
 
