@@ -79,6 +79,12 @@ export type Op =
   /** statOnly: each view holds the stat alone (no link target, content or xattrs). */
   | { op: 'snapshot'; paths: string[]; statOnly?: boolean }
   | { op: 'scan'; path: string }
+  /**
+   * Makes a file at `path` (absolute, in the workspace), changes its mode 64 times with an
+   * lstat after each, removes it, and answers how many changes left the ctime where it was:
+   * more than none where the filesystem's timestamps are as coarse as the kernel's tick.
+   */
+  | { op: 'ctimeprobe'; path: string }
   | { op: 'exec'; argv: string[]; timeoutMs?: number }
   | { op: 'mount'; source: string; target: string; fstype: string; data: string }
   | { op: 'umount'; target: string; lazy?: boolean };

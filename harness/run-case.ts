@@ -34,8 +34,16 @@ export interface CaseRun {
   ops: number;
 }
 
-/** `lowers`, when given, holds lower layers shared with the lane's other cases (see lower-cache.ts). */
-export async function runCase(c: Case, target: Target, exec: Executor, caseDir: string, timeoutMs: number, lowers?: LowerCache): Promise<CaseRun> {
+export interface CaseOptions {
+  timeoutMs: number;
+  /** Lower layers shared with the lane's other cases (see lower-cache.ts). */
+  lowers?: LowerCache;
+  /** Time to let pass between writing the layers and the first step (see run.ts, TICK_MS). */
+  settleMs?: number;
+}
+
+export async function runCase(c: Case, target: Target, exec: Executor, caseDir: string, o: CaseOptions): Promise<CaseRun> {
+  const { timeoutMs, lowers, settleMs = 0 } = o;
   const started = Date.now();
   const io = new Requests(exec, started + timeoutMs, timeoutMs);
   const l = caseLayout(c, target, caseDir);
@@ -48,7 +56,7 @@ export async function runCase(c: Case, target: Target, exec: Executor, caseDir: 
     }
     const lower = await lowerLayers(c, target, l, io.send, target.oracle ? undefined : lowers);
     try {
-      const t = await new CaseOnMount(c, target, exec, io, { ...l, lowers: lower.dirs }, lower).run(made);
+      const t = await new CaseOnMount(c, target, exec, io, { ...l, lowers: lower.dirs }, lower).run(made, settleMs);
       return { transcript: render(t), ms: Date.now() - started, ops: c.steps.length };
     } catch (e) {
       for (const i of lower.dirs.keys()) lower.spoilt(i);
@@ -79,9 +87,15 @@ class CaseOnMount {
     private readonly lower: LowerLayers,
   ) {}
 
-  async run(made: Promise<void>): Promise<Transcript> {
+  async run(made: Promise<void>, settleMs: number): Promise<Transcript> {
     const { c, target, l, io } = this;
     const prepared = prepare(c, target, l, io.send);
+    if (settleMs) {
+      await made;
+      await prepared;
+      await this.lower.before;
+      await new Promise((r) => setTimeout(r, settleMs));
+    }
     // Mounting through the executor: the whole case goes out now and is checked as the answers come.
     const ops = target.mountOps?.(l);
     const mountAnswers = ops ? ops.mount.map(io.send) : [];

@@ -9,7 +9,7 @@ import { judge, verdictText, type Judged } from './classify.ts';
 import { loadExpected } from './golden.ts';
 import { runCase } from './run-case.ts';
 import { caseLayout, releaseUpperFs } from './case-layers.ts';
-import { CaseSetupError, CaseTimeout } from './requests.ts';
+import { CaseSetupError, CaseTimeout, type Executor } from './requests.ts';
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
 import { UnsupportedFixture } from './layer-writer.ts';
@@ -43,6 +43,20 @@ export function defaultJobs(target: Target): number {
 interface Lane {
   exec: Awaited<ReturnType<Workspace['spawnExecutor']>>;
   lowers: LowerCache;
+  settleMs?: number;
+}
+
+/**
+ * Where the scratch filesystem's ctimes are as coarse as the kernel's tick (no multigrain
+ * timestamps: Linux before 6.13, as in the UML devkit), a step in the tick in which its
+ * case's layers were written leaves a ctime as it was: the case then waits one tick (at
+ * most 10 ms, HZ=100) between writing its layers and its first step.
+ */
+const TICK_MS = 11;
+
+async function settleTime(exec: Executor, workspace: string): Promise<number> {
+  const r = await exec.call({ op: 'ctimeprobe', path: `${workspace}/ctime-probe` }, 10_000);
+  return r.ok && r.value === 0 ? 0 : TICK_MS;
 }
 
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
@@ -62,8 +76,12 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       reported++;
     }
   };
+  // How long a case waits after writing its layers, measured once with the first lane's executor.
+  let settle: Promise<number> | undefined;
   const runLane = async (_: unknown, n: number) => {
     const lane: Lane = { exec: await cleanup.executor(() => ws.spawnExecutor()), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
+    settle ??= skip ? Promise.resolve(0) : settleTime(lane.exec, workspace);
+    lane.settleMs = await settle;
     while (!cleanup.closing && next < cases.length) {
       const i = next++;
       opts.onStart?.(cases[i]!.id ?? `#${i}`, i, cases.length);
@@ -92,7 +110,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     });
     const started = Date.now();
     try {
-      const run = await runCase(c, target, lane.exec, caseDir, opts.caseTimeoutMs, lane.lowers);
+      const run = await runCase(c, target, lane.exec, caseDir, { timeoutMs: opts.caseTimeoutMs, lowers: lane.lowers, settleMs: lane.settleMs ?? 0 });
       const judged = judge(id, run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
       return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
     } catch (e) {

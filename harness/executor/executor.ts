@@ -6,6 +6,7 @@ import { Confinement } from './confine.ts';
 import { withCred } from './cred.ts';
 import { Refused, SysError, fromNodeError } from './errors.ts';
 import { runExec } from './exec.ts';
+import { ctimeProbe } from './ctime-probe.ts';
 import { mountFs, umountFs } from './mount.ts';
 import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
@@ -60,6 +61,9 @@ export class Executor {
         const target = this.conf.inWorkspace(op.target, `${op.op} target`);
         return op.op === 'mount' ? mountFs(op.source, target, op.fstype, op.data) : umountFs(target, op.lazy ?? false);
       }
+      case 'ctimeprobe':
+        if (cred) throw new Refused('ctimeprobe runs as the executor itself');
+        return ctimeProbe(this.conf.inWorkspace(op.path, 'ctimeprobe path'));
       case 'scan': {
         const abs = { ...op, path: this.conf.inWorkspace(op.path, 'scan path') };
         return withCred(cred, () => runOp(abs, op, this.handles));

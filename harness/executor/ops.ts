@@ -229,6 +229,7 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]), op.statOnly ?? false);
     }
     case 'scan': return scan(op.path);
+    case 'ctimeprobe':
     case 'exec':
     case 'mount':
     case 'umount':

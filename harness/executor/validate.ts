@@ -118,6 +118,7 @@ const SCHEMA: { readonly [K in OpName]: Readonly<Record<string, FieldSpec>> } = 
   mmapwrite: { fd: str, off: uint, data: bytes },
   snapshot: { paths: cstrArr, statOnly: opt(bool) },
   scan: path,
+  ctimeprobe: path,
   exec: { argv, timeoutMs: opt(uint) },
   mount: { source: cstr, target: cstr, fstype: cstr, data: str },
   umount: { target: cstr, lazy: opt(bool) },
