@@ -62,6 +62,14 @@ export class LowerCache {
     return layer;
   }
 
+  /**
+   * Forgets every layer: the lane's executor was replaced, and the machine behind it may be
+   * another (a UML guest booted again makes its scratch filesystem anew).
+   */
+  clear(): void {
+    this.layers.clear();
+  }
+
   /** Forgets a layer a case changed, or may have (it failed before its layers were checked); the run's end removes it. */
   forget(layer: SharedLower): void {
     for (const [k, v] of this.layers) if (v === layer) this.layers.delete(k);

@@ -121,6 +121,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
         await lane.exec.kill();
         await target.abort(layout);
         await releaseUpperFs(target, layout, true);
+        lane.lowers.clear();
         if (!cleanup.closing) lane.exec = await cleanup.executor(() => ws.spawnExecutor());
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
