@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { StringDecoder } from 'node:string_decoder';
 import type { Cred, Op, Response, Value } from './protocol.ts';
+import { V8_FLAGS_ENV } from './v8-flags.ts';
 
 export type ExecutorCall = Op & { cred?: Cred };
 
@@ -89,6 +90,8 @@ const MAIN = fileURLToPath(new URL('./executor/main.ts', import.meta.url));
 export interface SpawnOptions {
   /** Copy the executor's stderr to ours as it comes (it is always kept for ExecutorGone). */
   echoStderr?: boolean;
+  /** V8 flags for the executor (v8-flags.ts). */
+  v8Flags?: string;
   /** Says in words why the process ended, when its status means more than a number (ssh's 255: the connection was lost). */
   describeExit?: (code: number | null, signal: NodeJS.Signals | null) => string | undefined;
 }
@@ -140,6 +143,7 @@ export class ExecutorClient {
   static spawnLocal(workspace: string, options: SpawnOptions = {}, bundle?: string): ExecutorClient {
     const args = bundle ? [bundle] : ['--import', import.meta.resolve('tsx'), MAIN];
     const child = spawn(process.execPath, [...args, '--workspace', workspace], {
+      env: options.v8Flags ? { ...process.env, [V8_FLAGS_ENV]: options.v8Flags } : process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new ExecutorClient(child, options);

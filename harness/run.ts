@@ -15,6 +15,7 @@ import { Cleanup } from './cleanup.ts';
 import { UnsupportedFixture } from './layer-writer.ts';
 import type { Workspace } from './workspace.ts';
 import { LowerCache } from './lower-cache.ts';
+import { applyV8Flags, quickRunFlags } from './v8-flags.ts';
 
 export interface CaseResult extends Judged {
   id: string;
@@ -66,6 +67,10 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   const cleanup = new Cleanup();
   cleanup.add(() => ws.dispose());
   cleanup.add(() => target.close?.());
+  // A kernel target's run on this machine is short: no optimizing compiler (v8-flags.ts).
+  const quick = target.mountOps !== undefined && target.host === localHost;
+  applyV8Flags(quickRunFlags(quick));
+  const spawn = () => ws.spawnExecutor({ quick });
   const results: (CaseResult | undefined)[] = new Array(cases.length);
   let next = 0;
   let reported = 0;
@@ -79,7 +84,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   // How long a case waits after writing its layers, measured once with the first lane's executor.
   let settle: Promise<number> | undefined;
   const runLane = async (_: unknown, n: number) => {
-    const lane: Lane = { exec: await cleanup.executor(() => ws.spawnExecutor()), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
+    const lane: Lane = { exec: await cleanup.executor(spawn), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
     settle ??= skip ? Promise.resolve(0) : settleTime(lane.exec, workspace);
     lane.settleMs = await settle;
     while (!cleanup.closing && next < cases.length) {
@@ -122,7 +127,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
         await target.abort(layout);
         await releaseUpperFs(target, layout, true);
         lane.lowers.clear();
-        if (!cleanup.closing) lane.exec = await cleanup.executor(() => ws.spawnExecutor());
+        if (!cleanup.closing) lane.exec = await cleanup.executor(spawn);
       }
       const why = timedOut ? 'timeout' : e instanceof CaseSetupError ? 'setup' : 'error';
       return { id, verdict: { class: 'fail', why }, error: (e as Error).message, ms, ops: 0 };

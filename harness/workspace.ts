@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { mountsUnder, mountTable } from './mounts.ts';
 import { ExecutorClient } from './executor-client.ts';
 import { localExecutor } from './executor-build.ts';
+import { quickRunFlags } from './v8-flags.ts';
 import { localHost } from './host.ts';
 
 export interface Workspace {
   /** Absolute path on the target's machine. */
   dir: string;
-  /** Starts an executor confined to `dir`. */
-  spawnExecutor(): Promise<ExecutorClient>;
+  /** Starts an executor confined to `dir`; `quick`: for a short run (v8-flags.ts). */
+  spawnExecutor(opts?: { quick?: boolean }): Promise<ExecutorClient>;
   /** Removes a case's directory, now or soon; never through a mount (that would reach into an upper layer). */
   removeCaseDir(dir: string): Promise<void>;
   /** Removes the whole scratch directory. */
@@ -42,7 +43,7 @@ export async function localWorkspace(): Promise<Workspace> {
   const removal = new BatchRemoval();
   return {
     dir,
-    spawnExecutor: async () => ExecutorClient.spawnLocal(dir, {}, await bundle),
+    spawnExecutor: async (opts) => ExecutorClient.spawnLocal(dir, { v8Flags: quickRunFlags(opts?.quick ?? false) }, await bundle),
     removeCaseDir: async (caseDir) => removal.add(caseDir),
     dispose: async () => {
       await removal.flush();

@@ -170,7 +170,8 @@ t.test('the bundled executor answers as the TypeScript one does, and a stale bun
     const rs = [];
     for (const op of ops) rs.push(await c.call(op, TIMEOUT));
     await c.call({ op: 'rmdir', path: 'd' }, TIMEOUT);
-    return rs;
+    return JSON.parse(JSON.stringify(rs).replace(/"ino":"\d+"/g, '"ino":"-"')) as unknown; // d is made anew for each
+
   };
   t.same(await answers(ExecutorClient.spawnLocal(ws, {}, bundle)), await answers(ExecutorClient.spawnLocal(ws)));
   fs.writeFileSync(stamp, JSON.stringify({ ...saved, sha: 'stale' }));

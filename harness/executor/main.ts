@@ -14,6 +14,7 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { isRoot, restoreRoot } from './cred.ts';
 import { Executor } from './executor.ts';
+import { applyV8Flags, V8_FLAGS_ENV } from '../v8-flags.ts';
 
 function usage(msg: string): never {
   process.stderr.write(`executor: ${msg}\nusage: main.ts --workspace DIR\n`);
@@ -47,6 +48,7 @@ function writeOut(s: string): void {
 }
 
 function main(): void {
+  applyV8Flags(process.env[V8_FLAGS_ENV]);
   const { workspace } = parseArgs(process.argv.slice(2));
   let executor: Executor;
   try {
