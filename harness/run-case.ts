@@ -126,7 +126,8 @@ class CaseOnMount {
       const snappedAfter = io.send({ op: 'snapshot', paths });
       const layered = !target.oracle && l.upper !== undefined;
       const unmountAnswers = ops ? ops.unmount.map(io.send) : [];
-      const scans = ops && layered ? [l.upper!, ...l.lowers].map((p) => io.send({ op: 'scan', path: p })) : [];
+      const scanLayers = () => [l.upper!, ...l.lowers].map((p) => io.send({ op: 'scan', path: p }));
+      const scans = ops && layered ? scanLayers() : [];
       const before = await ready;
       await this.settle();
       setupValue(await reset, 'reset');
@@ -137,9 +138,7 @@ class CaseOnMount {
       else await target.unmount(l, this.exec);
       this.mounted = false;
       if (layered) {
-        const [upper, ...lowersAfter] = ops
-          ? await Promise.all(scans.map(async (r) => setupValue(await r, 'scan') as ScanEntry[]))
-          : await Promise.all([l.upper!, ...l.lowers].map(async (p) => (await io.must({ op: 'scan', path: p })) as ScanEntry[]));
+        const [upper, ...lowersAfter] = await Promise.all((ops ? scans : scanLayers()).map(async (r) => setupValue(await r, 'scan') as ScanEntry[]));
         const lowersBefore = await this.lower.before;
         t.upper = upperLines(target.reader!.read(upper!), lowerPaths(lowersBefore));
         t.lower = lowersAfter.map((after, i) => lowerLine(i, lowersBefore[i]!, after));
