@@ -29,9 +29,6 @@ export class Requests {
     return p;
   };
 
-  /** Sends one request and waits for its value; a failure is the harness's. */
-  must = async (op: Op): Promise<Value> => setupValue(await this.send(op), `${op.op} ${'path' in op ? op.path : ''}`);
-
   /** Waits until every request sent has been answered (or has failed), so nothing is still working in the case's directory. */
   async drain(): Promise<void> {
     await Promise.allSettled(this.sent);
@@ -45,7 +42,8 @@ export function later<T>(p: Promise<T>): Promise<T> {
 }
 
 /** The value of a request the harness itself needed (not a step). */
-export function setupValue(r: Response, what: string): Value {
+export function setupValue(r: Response | undefined, what: string): Value {
+  if (r === undefined) throw new CaseSetupError(`${what}: no answer`);
   if (!r.ok) throw new CaseSetupError(`${what}: ${'errno' in r ? r.errno : r.refused}`);
   return r.value;
 }

@@ -8,6 +8,7 @@ import { problems } from '../suite/dsl.ts';
 import { judge, verdictText, type Judged } from './classify.ts';
 import { loadExpected } from './golden.ts';
 import { runCase } from './run-case.ts';
+import { render } from './transcript/transcript.ts';
 import { caseLayout, releaseUpperFs } from './case-layers.ts';
 import { CaseSetupError, CaseTimeout, type Executor } from './requests.ts';
 import type { Target } from './targets/target.ts';
@@ -44,7 +45,7 @@ export function defaultJobs(target: Target): number {
 interface Lane {
   exec: Awaited<ReturnType<Workspace['spawnExecutor']>>;
   lowers: LowerCache;
-  settleMs?: number;
+  tickWaitMs?: number;
 }
 
 /**
@@ -55,7 +56,7 @@ interface Lane {
  */
 const TICK_MS = 11;
 
-async function settleTime(exec: Executor, workspace: string): Promise<number> {
+async function tickWait(exec: Executor, workspace: string): Promise<number> {
   const r = await exec.call({ op: 'ctimeprobe', path: `${workspace}/ctime-probe` }, 10_000);
   return r.ok && r.value === 0 ? 0 : TICK_MS;
 }
@@ -68,7 +69,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   cleanup.add(() => ws.dispose());
   cleanup.add(() => target.close?.());
   // A kernel target's run on this machine is short: no optimizing compiler (v8-flags.ts).
-  const quick = target.mountOps !== undefined && target.host === localHost;
+  const quick = target.host === localHost && target.mount(target.layout(workspace, 1)).every((a) => 'send' in a);
   applyV8Flags(quickRunFlags(quick));
   const spawn = () => ws.spawnExecutor({ quick });
   const results: (CaseResult | undefined)[] = new Array(cases.length);
@@ -82,11 +83,11 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     }
   };
   // How long a case waits after writing its layers, measured once with the first lane's executor.
-  let settle: Promise<number> | undefined;
+  let tick: Promise<number> | undefined;
   const runLane = async (_: unknown, n: number) => {
     const lane: Lane = { exec: await cleanup.executor(spawn), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
-    settle ??= skip ? Promise.resolve(0) : settleTime(lane.exec, workspace);
-    lane.settleMs = await settle;
+    tick ??= skip ? Promise.resolve(0) : tickWait(lane.exec, workspace);
+    lane.tickWaitMs = await tick;
     while (!cleanup.closing && next < cases.length) {
       const i = next++;
       opts.onStart?.(cases[i]!.id ?? `#${i}`, i, cases.length);
@@ -115,9 +116,9 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     });
     const started = Date.now();
     try {
-      const run = await runCase(c, target, lane.exec, caseDir, { timeoutMs: opts.caseTimeoutMs, lowers: lane.lowers, settleMs: lane.settleMs ?? 0 });
-      const judged = judge(id, run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
-      return { id, ...judged, transcript: run.transcript, ms: run.ms, ops: run.ops };
+      const run = await runCase(c, target, lane.exec, layout, { timeoutMs: opts.caseTimeoutMs, lowers: lane.lowers, tickWaitMs: lane.tickWaitMs ?? 0 });
+      const judged = judge(run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
+      return { id, ...judged, transcript: render(run.transcript), ms: run.ms, ops: run.ops };
     } catch (e) {
       const ms = Date.now() - started;
       if (e instanceof UnsupportedFixture) return { id, verdict: { class: 'skip', why: e.message }, ms, ops: 0 };

@@ -4,6 +4,7 @@ import type { Layers } from './fixture.ts';
 import { walk } from './fixture.ts';
 import type { Step } from './steps.ts';
 import { isTag, type Tag } from './tags.ts';
+import { isOpName, specOf } from '../harness/ops/table.ts';
 
 /** Section headings of shared/spec/union-mounts.txt that cases may cite. */
 export const SECTIONS = [
@@ -52,7 +53,12 @@ export function problems(c: Case): string[] {
   if (!Array.isArray(c.steps) || c.steps.length === 0) out.push('no steps');
   if (!c.layers || !Array.isArray(c.layers.lowers) || c.layers.lowers.length === 0) out.push('no lower layer');
   for (const t of c.accepts ?? []) if (!isTag(t)) out.push(`unknown deviation tag ${t}`);
-  for (const s of c.steps ?? []) if (!s || typeof s.op?.op !== 'string') out.push('a step without an op');
+  for (const s of c.steps ?? []) {
+    const op: unknown = s?.op?.op;
+    if (typeof op !== 'string') out.push('a step without an op');
+    // exec, mount, scan and the like are the harness's own: a case cannot name them.
+    else if (!isOpName(op) || specOf(op).role === 'setup') out.push(`${JSON.stringify(op)} is not a step a case may take`);
+  }
   for (const tree of c.layers?.lowers ?? []) {
     for (const [path, node] of walk(tree)) {
       if (node.kind === 'whiteout' || node.kind === 'fallthru') out.push(`${node.kind} in a lower layer at ${path}`);

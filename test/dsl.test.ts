@@ -2,7 +2,7 @@ import t from 'tap';
 import { problems, SECTIONS, type Case } from '../suite/dsl.ts';
 import { allCases } from '../suite/index.ts';
 import { dir, file, hardlink, merge, opaque, whiteout } from '../suite/fixture.ts';
-import * as s from '../suite/steps.ts';
+import { s } from '../suite/steps.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -6,11 +6,13 @@ import type { Case } from '../suite/dsl.ts';
 import { fifo } from '../suite/fixture.ts';
 import { allCases } from '../suite/index.ts';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as s from '../suite/steps.ts';
+import { s } from '../suite/steps.ts';
 import { runSuite } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
 import { localHost } from '../harness/host.ts';
+import type { Action } from '../harness/plan/plan.ts';
+import type { Layout } from '../harness/targets/target.ts';
 import { caseMounts, GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
 
 const hang: Case = {
@@ -18,6 +20,9 @@ const hang: Case = {
   layers: { lowers: [{ p: fifo() }] }, steps: [s.open('p', 'O_RDONLY', 'fd1')],
 };
 const fine = allCases().find((c) => c.id === 'copyup/chmod/lower-file')!;
+
+/** Writes into the case's lower layer, as a misbehaving filesystem might. */
+const tamper = async (l: Layout) => void (await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]));
 
 t.test('a hung case is killed as fail:timeout, its mount freed, and the next case runs', async (t) => {
   const rs = await runSuite([hang, fine, hang], makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
@@ -43,10 +48,7 @@ t.test('a broken case definition is reported with its id and the run goes on', a
 
 t.test('a target that writes to a lower layer fails the case as lower-changed', async (t) => {
   const ovl = makeTarget('overlayfs');
-  const evil = { ...ovl, mountOps: undefined, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
-    await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
-    await ovl.mount(l);
-  } };
+  const evil = { ...ovl, mount: (l: Layout): Action[] => [{ what: 'tamper', run: () => tamper(l) }, ...ovl.mount(l)] };
   const rs = await runSuite([fine], evil, { goldenDir: GOLDEN, caseTimeoutMs: 5000 });
   t.equal(verdictText(rs[0]!.verdict), 'fail:lower-changed');
   t.match(rs[0]!.transcript, /lower0: CHANGED ~f/);
@@ -57,11 +59,13 @@ t.test('a lower layer shared between cases is not mounted again once a case chan
   const ovl = makeTarget('overlayfs');
   const lowers: string[] = [];
   let mounts = 0;
-  const evil = { ...ovl, mountOps: undefined, mount: async (l: Parameters<typeof ovl.mount>[0]) => {
-    lowers.push(l.lowers[0]!);
-    if (mounts++ === 1) await localHost.run(['sh', '-c', `echo tampered > ${l.lowers[0]}/f`]);
-    await ovl.mount(l);
-  } };
+  const evil = { ...ovl, mount: (l: Layout): Action[] => [{
+    what: 'the second mount tampers',
+    run: async () => {
+      lowers.push(l.lowers[0]!);
+      if (mounts++ === 1) await tamper(l);
+    },
+  }, ...ovl.mount(l)] };
   const same = (n: string) => ({ ...fine, id: `robust/shared-${n}` });
   const rs = await runSuite([same('a'), same('b'), same('c')], evil, { goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1 });
   const body = (r: (typeof rs)[number]) => r.transcript!.split('\n').slice(1).join('\n'); // the first line names the case
@@ -74,12 +78,9 @@ t.test('a lower layer shared between cases is not mounted again once a case chan
 
 t.test('a mount that fails inside a case sent in one piece is fail:setup, and the run goes on', async (t) => {
   const ovl = makeTarget('overlayfs');
-  let n = 0;
-  const flaky = { ...ovl, mountOps: (l: Parameters<typeof ovl.mount>[0]) => {
-    const ops = ovl.mountOps!(l);
+  const flaky = { ...ovl, mount: (l: Layout): Action[] =>
     // The first case's mount names a lower layer that does not exist.
-    return n++ === 0 ? { ...ops, mount: [{ op: 'mount' as const, source: 'overlay', target: l.mnt, fstype: 'overlay', data: `lowerdir=${l.caseDir}/none,upperdir=${l.upper},workdir=${l.work}` }] } : ops;
-  } };
+    l.caseDir.endsWith('/0000') ? [{ send: { op: 'mount', source: 'overlay', target: l.mnt, fstype: 'overlay', data: `lowerdir=${l.caseDir}/none,upperdir=${l.upper},workdir=${l.work}` } }] : ovl.mount(l) };
   const rs = await runSuite([fine, fine], flaky, { goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1 });
   t.same(rs.map((r) => verdictText(r.verdict)), ['fail:setup', 'pass']);
   t.match(rs[0]!.error, /^mount: ENOENT/);

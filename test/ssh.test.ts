@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Case } from '../suite/dsl.ts';
 import { fifo } from '../suite/fixture.ts';
 import { allCases } from '../suite/index.ts';
-import * as s from '../suite/steps.ts';
+import { s } from '../suite/steps.ts';
 import { runSuite, type CaseResult, type RunOptions } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';

@@ -1,13 +1,13 @@
 import t from 'tap';
 import { Aliases, bytesText, timeText } from '../harness/transcript/format.ts';
-import { stepText, resultText, type Ids } from '../harness/transcript/steps.ts';
+import { answerText, stepText, type Ids } from '../harness/transcript/steps.ts';
 import { mergedLines } from '../harness/transcript/merged.ts';
-import { lowerLine } from '../harness/transcript/lower.ts';
-import { render, without } from '../harness/transcript/transcript.ts';
+import { lowerCheck, lowerText } from '../harness/transcript/lower.ts';
+import { render, renderSections, sectionsOf } from '../harness/transcript/transcript.ts';
 import { upperLines } from '../harness/formats/vocabulary.ts';
 import { overlayReader } from '../harness/formats/overlayfs.ts';
 import type { ScanEntry, StatValue } from '../harness/protocol.ts';
-import * as s from '../suite/steps.ts';
+import { s } from '../suite/steps.ts';
 
 const stat = (over: Partial<StatValue> = {}): StatValue => ({
   kind: 'file', mode: 0o644, uid: 0, gid: 0, size: 6, nlink: 1, ino: '1234', dev: '2049', rdev: '0:0',
@@ -41,10 +41,14 @@ t.test('steps print like pjdfstest lines, with credentials and errno names', asy
   t.equal(stepText(s.as(s.USER, s.unlink('x'))[0]!), '[1000:1000] unlink x');
   t.equal(stepText(s.utimens('f', s.T1, 'UTIME_OMIT')), 'utimensat f 1300000000.123456789 UTIME_OMIT');
   const i = ids();
-  t.equal(resultText(s.rename('a', 'b').op, { id: 1, ok: false, errno: 'EXDEV' }, i), 'EXDEV');
-  t.equal(resultText(s.stat('a').op, { id: 1, ok: true, value: stat() }, i), 'file 0644 0:0 size=6 nlink=1 ino#1 mtime=T0');
-  t.equal(resultText(s.listdir('d').op, { id: 1, ok: true, value: [{ name: 'x', ino: '1234', type: 'file' }] }, i), '[x:file:ino#1]');
-  t.equal(resultText(s.readdir('D').op, { id: 1, ok: true, value: null }, i), 'end');
+  t.equal(stepText(s.lutimens('f', s.T1, s.T1)), 'utimensat f 1300000000.123456789 1300000000.123456789 nofollow');
+  t.equal(stepText(s.open('a', 'O_CREAT', 'fd1', 0o600)), 'open a O_CREAT fd1 0600', 'arguments in the table\'s order');
+  t.equal(answerText('int', { id: 1, ok: false, errno: 'EXDEV' }, i), 'EXDEV');
+  t.equal(answerText('stat', { id: 1, ok: true, value: stat() }, i), 'file 0644 0:0 size=6 nlink=1 ino#1 mtime=T0');
+  t.equal(answerText('entries', { id: 1, ok: true, value: [{ name: 'x', ino: '1234', type: 'file' }] }, i), '[x:file:ino#1]');
+  t.equal(answerText('entry', { id: 1, ok: true, value: null }, i), 'end');
+  t.equal(answerText('handle', { id: 1, ok: true, value: 'fd1' }, i), '0');
+  t.equal(answerText('int', { id: 1, ok: false, refused: 'unknown fd fd9' }, i), 'EBADF');
 });
 
 t.test('the merged view relates ctime and identity to the state before the steps', async (t) => {
@@ -63,10 +67,11 @@ t.test('the merged view relates ctime and identity to the state before the steps
 
 t.test('a lower layer that changed in any way but atime is reported', async (t) => {
   const e = (over: Partial<StatValue> = {}): ScanEntry => ({ path: 'a', stat: stat(over), xattrs: {}, sha256: 'x' });
-  t.equal(lowerLine(0, [e()], [e({ atime: '1' })]), 'lower0: unchanged');
-  t.equal(lowerLine(0, [e()], [e({ mode: 0o600 })]), 'lower0: CHANGED ~a');
-  t.equal(lowerLine(1, [e()], []), 'lower1: CHANGED -a');
-  t.equal(lowerLine(0, [], [e()]), 'lower0: CHANGED +a');
+  t.same(lowerCheck(0, [e()], [e({ atime: '1' })]), { index: 0, changes: [] });
+  t.equal(lowerText(lowerCheck(0, [e()], [e({ atime: '1' })])), 'lower0: unchanged');
+  t.equal(lowerText(lowerCheck(0, [e()], [e({ mode: 0o600 })])), 'lower0: CHANGED ~a');
+  t.equal(lowerText(lowerCheck(1, [e()], [])), 'lower1: CHANGED -a');
+  t.equal(lowerText(lowerCheck(0, [], [e()])), 'lower0: CHANGED +a');
 });
 
 t.test('the overlayfs reader turns its objects into the vocabulary', async (t) => {
@@ -90,6 +95,7 @@ t.test('the overlayfs reader turns its objects into the vocabulary', async (t) =
 });
 
 t.test('sections a target cannot show are dropped before comparing', async (t) => {
-  const text = render({ id: 'a/b', steps: ['x = 0'], merged: ['f: ENOENT'], upper: ['f: whiteout'], lower: ['lower0: unchanged'] });
-  t.equal(without(text, ['upper', 'lower']), '# a/b\n== steps\nx = 0\n== merged\nf: ENOENT\n');
+  const tr = { id: 'a/b', steps: [{ call: 'x', answer: '0' }], merged: ['f: ENOENT'], upper: ['f: whiteout'], lower: [{ index: 0, changes: [] }] };
+  t.equal(render(tr), '# a/b\n== steps\nx = 0\n== merged\nf: ENOENT\n== upper\nf: whiteout\n== lower\nlower0: unchanged\n');
+  t.equal(renderSections(sectionsOf(tr), ['steps', 'merged']), '# a/b\n== steps\nx = 0\n== merged\nf: ENOENT\n');
 });

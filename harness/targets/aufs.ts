@@ -20,11 +20,11 @@ export function aufsTarget(name: string, options: string[]): Target {
       return { tag: 'no-aufs-in-kernel', why: 'aufs is not in this kernel: /proc/filesystems has no aufs (modprobe aufs where it is built)' };
     },
     layout: standardLayout,
-    async mount(l: Layout) {
+    mount: (l: Layout) => {
       const br = [`${l.upper}=rw`, ...l.lowers.map((p) => `${p}=ro`)].join(':');
-      await must(localHost, ['mount', '-t', 'aufs', '-o', [`br=${br}`, ...options].join(','), 'none', l.mnt]);
+      return [{ what: `aufs on ${l.mnt}`, run: async () => void (await must(localHost, ['mount', '-t', 'aufs', '-o', [`br=${br}`, ...options].join(','), 'none', l.mnt])) }];
     },
-    unmount: async (l: Layout) => void (await must(localHost, ['umount', l.mnt])),
+    unmount: (l: Layout) => [{ what: `umount ${l.mnt}`, run: async () => void (await must(localHost, ['umount', l.mnt])) }],
     abort: async (l: Layout) => void (await localHost.run(['umount', '-l', l.mnt])),
   };
 }

@@ -69,14 +69,20 @@ export function customTarget(name: string, options: string[]): Target {
       return which.code === 0 ? null : `the mount command '${cfg.mount[0]}' of ${file} is not found`;
     },
     layout: standardLayout,
-    async mount(l: Layout) {
-      if (cfg.foreground) await startFuse(fill(cfg.mount, l), l.mnt);
-      else await must(localHost, fill(cfg.mount, l));
-    },
-    async unmount(l: Layout) {
-      if (cfg.foreground && cfg.unmount.join(' ') === 'umount {mnt}') return stopFuse(l.mnt);
-      await must(localHost, fill(cfg.unmount, l));
-    },
+    mount: (l: Layout) => [{
+      what: `${cfg.mount[0]} on ${l.mnt}`,
+      async run() {
+        if (cfg.foreground) await startFuse(fill(cfg.mount, l), l.mnt);
+        else await must(localHost, fill(cfg.mount, l));
+      },
+    }],
+    unmount: (l: Layout) => [{
+      what: `umount ${l.mnt}`,
+      async run() {
+        if (cfg.foreground && cfg.unmount.join(' ') === 'umount {mnt}') return stopFuse(l.mnt);
+        await must(localHost, fill(cfg.unmount, l));
+      },
+    }],
     async abort(l: Layout) {
       if (mountInfo(l.mnt)?.fsType.startsWith('fuse') || cfg.foreground) return abortFuse(l.mnt);
       await localHost.run(['umount', '-l', l.mnt]);

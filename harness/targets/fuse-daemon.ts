@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { localHost, type Host } from '../host.ts';
 import { mountInfo } from '../mounts.ts';
+import type { Barrier } from '../plan/plan.ts';
 
 const daemons = new Map<string, ChildProcess>();
 
@@ -84,6 +85,9 @@ export interface FuseDaemons {
 }
 
 export const localFuse: FuseDaemons = { start: (argv, mnt) => startFuse(argv, mnt), stop: stopFuse, abort: abortFuse };
+
+/** The barrier that starts a FUSE daemon serving `mnt`. */
+export const daemon = (daemons: FuseDaemons, argv: string[], mnt: string): Barrier => ({ what: `${argv[0]} on ${mnt}`, run: () => daemons.start(argv, mnt) });
 
 /** What a FUSE target needs on its host, each missing piece said plainly; null when all is there. */
 export async function fuseTargetCheck(host: Host, binary: string, pkg: string): Promise<string | null> {

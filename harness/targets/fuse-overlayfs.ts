@@ -2,7 +2,7 @@
 import { overlayWriter } from '../formats/overlayfs.ts';
 import { fuseOverlayfsReader } from '../formats/fuse-overlayfs.ts';
 import { localHost, type Host } from '../host.ts';
-import { fuseTargetCheck, localFuse, type FuseDaemons } from './fuse-daemon.ts';
+import { daemon, fuseTargetCheck, localFuse, type FuseDaemons } from './fuse-daemon.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
 
 export function fuseOverlayfsTarget(name: string, options: string[], host: Host = localHost, daemons: FuseDaemons = localFuse): Target {
@@ -15,9 +15,10 @@ export function fuseOverlayfsTarget(name: string, options: string[], host: Host 
     writer: overlayWriter(),
     check: () => fuseTargetCheck(host, 'fuse-overlayfs', 'fuse-overlayfs'),
     layout: standardLayout,
-    mount: (l: Layout) =>
-      daemons.start(['fuse-overlayfs', '-f', '-o', [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, 'allow_other', ...options].join(','), l.mnt], l.mnt),
-    unmount: (l: Layout) => daemons.stop(l.mnt),
+    mount: (l: Layout) => [
+      daemon(daemons, ['fuse-overlayfs', '-f', '-o', [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, 'allow_other', ...options].join(','), l.mnt], l.mnt),
+    ],
+    unmount: (l: Layout) => [{ what: `umount ${l.mnt}`, run: () => daemons.stop(l.mnt) }],
     abort: (l: Layout) => daemons.abort(l.mnt),
   };
 }

@@ -9,9 +9,8 @@ export function plainTarget(name: string): Target {
     host: localHost,
     check: async () => null,
     layout: (caseDir) => ({ caseDir, mnt: `${caseDir}/mnt`, lowers: [] }),
-    mount: async () => {},
-    mountOps: () => ({ mount: [], unmount: [] }),
-    unmount: async () => {},
+    mount: () => [],
+    unmount: () => [],
     abort: async () => {},
   };
 }

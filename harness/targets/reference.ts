@@ -57,15 +57,21 @@ export function referenceTarget(name: string, options: string[]): Target {
       return null;
     },
     layout: standardLayout,
-    async mount(l: Layout) {
-      const error = await ask('mount', l, MOUNT_TIMEOUT_MS, true);
-      if (error !== null) throw new MountError(`mount ${l.mnt}: ${error}`);
-    },
-    async unmount(l: Layout) {
-      if (!server?.mounts.has(l.mnt)) throw new MountError(`${l.mnt}: not mounted by unionref --serve`);
-      const error = await ask('unmount', l, UNMOUNT_TIMEOUT_MS, false);
-      if (error !== null) throw new MountError(error);
-    },
+    mount: (l: Layout) => [{
+      what: `unionref on ${l.mnt}`,
+      async run() {
+        const error = await ask('mount', l, MOUNT_TIMEOUT_MS, true);
+        if (error !== null) throw new MountError(`mount ${l.mnt}: ${error}`);
+      },
+    }],
+    unmount: (l: Layout) => [{
+      what: `umount ${l.mnt}`,
+      async run() {
+        if (!server?.mounts.has(l.mnt)) throw new MountError(`${l.mnt}: not mounted by unionref --serve`);
+        const error = await ask('unmount', l, UNMOUNT_TIMEOUT_MS, false);
+        if (error !== null) throw new MountError(error);
+      },
+    }],
     async abort(l: Layout) {
       await abortFuse(l.mnt); // FUSE abort + lazy umount: frees the mount whatever the server does
       const s = server;

@@ -8,7 +8,8 @@ import { SshHost } from '../remote/ssh-host.ts';
 import type { SshEndpoint } from '../remote/ssh-session.ts';
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
 import { overlayfsTarget } from './overlayfs.ts';
-import type { Executor } from '../requests.ts';
+import type { Action, Barrier } from '../plan/plan.ts';
+import { MountError } from './fuse-daemon.ts';
 import { TargetError, type Layout, type Target } from './target.ts';
 
 export const REMOTE_FS = ['overlayfs', 'fuse-overlayfs'] as const;
@@ -41,23 +42,27 @@ export function remoteTarget(name: string, host: SshHost, fs: string, options: s
   if (fs === 'overlayfs') inner = overlayfsTarget(name, options, host);
   else if (fs === 'fuse-overlayfs') inner = fuseOverlayfsTarget(name, options, host, remoteFuse(host));
   else throw new TargetError(`${name}: fs must be one of ${REMOTE_FS.join(', ')} (got '${fs}')`);
-  const transport = <T extends unknown[]>(f: (...a: T) => Promise<void>) => async (...a: T): Promise<void> => {
-    host.connectionOk();
-    try {
-      await f(...a);
-    } catch (e) {
-      throw host.connectionLost() ?? e;
-    }
-  };
+  // Each mount and unmount on its own, so that a lost connection is reported as such.
+  const transport = (a: Action): Barrier => ({
+    what: 'send' in a ? a.send.op : a.what,
+    async run(io) {
+      host.connectionOk();
+      try {
+        if (!('send' in a)) return void (await a.run(io));
+        const r = await io.send(a.send);
+        if (!r.ok) throw new MountError(`${a.send.op} on ${host.label}: ${'errno' in r ? r.errno : r.refused}`);
+      } catch (e) {
+        throw host.connectionLost() ?? e;
+      }
+    },
+  });
   return {
     ...inner,
     name,
     async check() {
       return (await host.check()) ?? (await inner.check());
     },
-    // Each mount and unmount on its own, so that a lost connection is reported as such.
-    mountOps: undefined,
-    mount: transport((l: Layout, ex?: Executor) => inner.mount(l, ex)),
-    unmount: transport((l: Layout, ex?: Executor) => inner.unmount(l, ex)),
+    mount: (l: Layout) => inner.mount(l).map(transport),
+    unmount: (l: Layout) => inner.unmount(l).map(transport),
   };
 }

@@ -2,8 +2,7 @@
 import type { Host } from '../host.ts';
 import type { FormatReader } from '../formats/vocabulary.ts';
 import type { FormatWriter } from '../layer-writer.ts';
-import type { Executor } from '../requests.ts';
-import type { Op } from '../protocol.ts';
+import type { Action } from '../plan/plan.ts';
 
 /** Where one case's layers and mount live. */
 export interface Layout {
@@ -29,14 +28,13 @@ export interface Target {
   /** When set and non-null, every case is reported as skip:<tag> (the filesystem is not here), and `why` is said once. */
   skipReason?(): { tag: string; why: string } | null;
   layout(caseDir: string, lowerCount: number): Layout;
-  /** `ex`, when given, is the run's executor on the target's machine: a target may mount through it. */
-  mount(l: Layout, ex?: Executor): Promise<void>;
-  unmount(l: Layout, ex?: Executor): Promise<void>;
   /**
-   * Where mounting is a request to the run's executor (mount(2) there, or nothing at all), the
-   * requests that mount and unmount: the case then goes to the executor in one piece.
+   * What mounts the union at l.mnt: requests to the case's executor (mount(2) on the target's
+   * machine; a case of such a target goes out in one piece), or barriers the harness runs
+   * itself (a FUSE daemon). Building the actions does nothing yet.
    */
-  mountOps?(l: Layout): { mount: Op[]; unmount: Op[] };
+  mount(l: Layout): Action[];
+  unmount(l: Layout): Action[];
   /** Frees a hung mount (FUSE: abort the connection) and detaches it. */
   abort(l: Layout): Promise<void>;
   /** Ends what the target keeps running across cases (a mount server); the run calls it once at its end. */

@@ -33,9 +33,7 @@ export function umlTarget(spec: string): Target {
 /** The reference filesystem needs Node.js 20 (package.json engines); Debian bookworm's guest has 18. Say so rather than try. */
 function umlReference(spec: string, guest: UmlGuest, host: SshHost): Target {
   const why = () => `the reference filesystem cannot run in the UML guest: it needs Node.js 20 or later, and the guest has nodejs ${guest.nodeVersion() ?? '(unknown: no devkit root yet)'} (Debian bookworm)`;
-  const refuse = async () => {
-    throw new TargetError(why());
-  };
+  const refuse = () => [{ what: 'unionref in the guest', run: async () => { throw new TargetError(why()); } }];
   return {
     name: spec,
     oracle: false,

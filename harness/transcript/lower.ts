@@ -1,6 +1,12 @@
 // A lower layer must come out of a case byte-for-byte as it went in.
 import type { ScanEntry } from '../protocol.ts';
 
+/** What changed in one lower layer: `-path` gone, `~path` changed, `+path` new. Any change fails the case. */
+export interface LowerCheck {
+  index: number;
+  changes: string[];
+}
+
 /** Everything about an entry except its atime, which reading may update. */
 function fingerprint(e: ScanEntry): string {
   const { atime: _atime, ...stat } = e.stat;
@@ -16,17 +22,17 @@ const fingerprintsOf = (scan: ScanEntry[]): Map<string, string> => {
   return m;
 };
 
-/** `lowerN: unchanged`, or what changed. Any change fails the case. */
-export function lowerLine(index: number, before: ScanEntry[], after: ScanEntry[]): string {
+export function lowerCheck(index: number, before: ScanEntry[], after: ScanEntry[]): LowerCheck {
   const was = fingerprintsOf(before);
   const now = new Map(after.map((e) => [e.path, fingerprint(e)]));
-  const changed: string[] = [];
+  const changes: string[] = [];
   for (const [p, f] of was) {
-    if (!now.has(p)) changed.push(`-${p}`);
-    else if (now.get(p) !== f) changed.push(`~${p}`);
+    if (!now.has(p)) changes.push(`-${p}`);
+    else if (now.get(p) !== f) changes.push(`~${p}`);
   }
-  for (const p of now.keys()) if (!was.has(p)) changed.push(`+${p}`);
-  return changed.length ? `lower${index}: CHANGED ${changed.join(' ')}` : `lower${index}: unchanged`;
+  for (const p of now.keys()) if (!was.has(p)) changes.push(`+${p}`);
+  return { index, changes };
 }
 
-export const lowerChanged = (line: string) => line.includes(': CHANGED');
+export const lowerText = (c: LowerCheck): string =>
+  c.changes.length ? `lower${c.index}: CHANGED ${c.changes.join(' ')}` : `lower${c.index}: unchanged`;

@@ -1,6 +1,9 @@
-// One transcript line per step: the call as the case wrote it, then its result.
-import type { Bytes, DirEntry, Op, Response, StatValue, TimeSpec, Value } from '../protocol.ts';
-import type { HarnessOp, Step } from '../../suite/steps.ts';
+// One transcript line per step: the call as the case wrote it, then its answer,
+// both read through the op table (harness/ops/table.ts).
+import type { DirEntry, Response, StatValue } from '../protocol.ts';
+import type { Bytes, TimeSpec } from '../ops/fields.ts';
+import { specOf, type AnswerKind } from '../ops/table.ts';
+import type { Step } from '../../suite/steps.ts';
 import { Aliases, bytesText, statText, timeSpecText, timeText } from './format.ts';
 
 const isBytes = (v: unknown): v is Bytes => typeof v === 'object' && v !== null && 'b64' in v;
@@ -17,11 +20,12 @@ function argText(key: string, v: unknown): string {
   return s === '' || /[\s"]/.test(s) ? JSON.stringify(s) : s;
 }
 
+/** The call: the op's name, then its arguments in the table's order. */
 export function stepText(step: Step): string {
-  const { op, ...args } = step.op as (Op | HarnessOp) & Record<string, unknown>;
-  const words = [op, ...Object.entries(args).map(([k, v]) => argText(k, v)).filter(Boolean)];
+  const op = step.op as Step['op'] & Readonly<Record<string, unknown>>;
+  const args = Object.keys(specOf(op.op).fields).filter((k) => op[k] !== undefined).map((k) => argText(k, op[k]));
   const who = step.cred ? `[${step.cred.uid}:${step.cred.gid}] ` : '';
-  return who + words.join(' ');
+  return who + [op.op, ...args.filter(Boolean)].join(' ');
 }
 
 export interface Ids {
@@ -29,30 +33,32 @@ export interface Ids {
   pos: Aliases;
 }
 
-export const isStat = (v: Value): v is StatValue => typeof v === 'object' && v !== null && 'kind' in v && 'mode' in v;
-const isDirEntry = (v: Value): v is DirEntry => typeof v === 'object' && v !== null && 'name' in v && 'type' in v;
-
 export function statLine(s: StatValue, ids: Ids): string {
   return [...statText(s), ids.ino.of(s.ino), `mtime=${timeText(s.mtime)}`].join(' ');
 }
 
 const entryText = (e: DirEntry, ids: Ids) => `${e.name}:${e.type}:${ids.ino.of(e.ino)}`;
 
-export function resultText(op: Op | HarnessOp, r: Response, ids: Ids): string {
+/** The answer, read as its op's answer kind says. */
+export function answerText(kind: AnswerKind, r: Response, ids: Ids): string {
   // An fd or directory stream whose open failed does not exist: what close(2) says of it.
   if (!r.ok && 'refused' in r && /^unknown (fd|dir)/.test(r.refused)) return 'EBADF';
   if (!r.ok) return 'errno' in r ? r.errno : `REFUSED(${r.refused})`;
   const v = r.value;
-  if (v === null) return op.op === 'readdir' ? 'end' : '0';
-  // telldir values beyond 2^53 arrive as decimal strings
-  if (op.op === 'telldir' && (typeof v === 'number' || typeof v === 'string')) return ids.pos.of(String(v));
-  if (op.op === 'open' || op.op === 'opendir') return '0';
-  if (typeof v === 'number' || typeof v === 'string') return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  if (isBytes(v)) return bytesText(v);
-  if (isStat(v)) return statLine(v, ids);
-  if (isDirEntry(v)) return entryText(v, ids);
-  if (Array.isArray(v)) {
-    return `[${v.map((x) => (typeof x === 'string' ? x : isDirEntry(x as Value) ? entryText(x as DirEntry, ids) : '?')).join(' ')}]`;
+  switch (kind) {
+    case 'int': return v === null ? '0' : String(v);
+    case 'handle': return '0';
+    case 'bytes': return bytesText(v as Bytes);
+    case 'text': return JSON.stringify(v);
+    case 'stat': return statLine(v as StatValue, ids);
+    case 'nlink': return String((v as StatValue).nlink);
+    case 'entry': return v === null ? 'end' : entryText(v as DirEntry, ids);
+    case 'entries': return `[${(v as DirEntry[]).map((e) => entryText(e, ids)).join(' ')}]`;
+    case 'names': return `[${(v as string[]).join(' ')}]`;
+    // telldir values beyond 2^53 arrive as decimal strings
+    case 'pos': return ids.pos.of(String(v));
+    case 'none': return JSON.stringify(v);
   }
-  return JSON.stringify(v);
 }
+
+export const stepLine = (step: Step, r: Response, ids: Ids): string => `${stepText(step)} = ${answerText(specOf(step.op.op).answer, r, ids)}`;

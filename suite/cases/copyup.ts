@@ -2,7 +2,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { ALL_POSITIONS, companionPaths, KINDS, objectPath, place, placeName, type KindName } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 import type { Tag } from '../tags.ts';
 import { symlink } from '../fixture.ts';

@@ -3,7 +3,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { big } from '../fixture.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Known non-POSIX behaviors' as const;
 const posix = 'a plain file needs no copy, so the call succeeds; on a union the copyup needs the space the top layer lacks ("Known non-POSIX behaviors": ENOSPC from any writing call)';

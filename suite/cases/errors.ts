@@ -4,7 +4,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file, symlink } from '../fixture.ts';
 import { lowerFile, POSITIONS } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 import { TRIGGERS } from './copyup.ts';
 
 const LONG = 'n'.repeat(256); // NAME_MAX + 1

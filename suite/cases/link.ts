@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { file, hardlink } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const linked = { lowers: [{ f: lowerFile(), g: hardlink('f') }] };
 const nlinkPosix = 'on a plain file every name shares one inode, so all names show the new link count and data; the spec documents that names still on the bottom layer keep the old ones ("Known non-POSIX behaviors")';

@@ -2,7 +2,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { KINDS, objectPath, place, POSITIONS } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
 const READERS: { name: string; steps(p: string): Step[] }[] = [

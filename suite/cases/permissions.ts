@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Permission checks' as const;
 const rootFile = { lowers: [{ f: lowerFile({ mode: 0o644 }) }] };

@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
 const layers = { lowers: [{ f: lowerFile(), d: dir({ x: file('x\n') }) }] };

@@ -5,7 +5,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { chr, dir, fallthru, fifo, file, opaque, symlink, whiteout } from '../fixture.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Directory copyup' as const;
 const r = (name: string, claim: string, layers: Case['layers'], extra: Partial<Case> = {}) =>

@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file, symlink, whiteout } from '../fixture.ts';
 import { KINDS, lowerFile, objectPath, place, POSITIONS } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Terminology' as const;
 

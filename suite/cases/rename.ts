@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Notes on rename()' as const;
 const exdev = 'POSIX renames any directory; the spec returns EXDEV for a directory that exists on a lower layer ("Notes on rename()")';

@@ -5,7 +5,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'Notes on rename()' as const;
 const two = { lowers: [{ f: lowerFile(), g: file('target\n') }] };

@@ -2,7 +2,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
 const ON_RO_FD: { name: string; step: Step }[] = [

@@ -3,7 +3,7 @@ import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { dir, file } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
-import * as s from '../steps.ts';
+import { s } from '../steps.ts';
 
 const spec = 'What happens when I...' as const;
 const lower = { lowers: [{ oldfile: lowerFile(), olddir: dir({ x: file('x\n') }), shareddir: dir({ a: file('a\n'), b: file('b\n') }) }], upper: { shareddir: dir({ c: file('c\n') }) } };
