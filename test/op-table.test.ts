@@ -38,7 +38,7 @@ t.test('the executor checks each of its ops against the table: fields, types, an
 
 t.test('every step builder makes a step whose op the table describes, and whose paths the plan shows', async (t) => {
   const built = [
-    s.open('p/a', 'O_RDONLY', 'fd1'), s.rename('p/from', 'p/to'), s.symlink('target', 'p/l'), s.mkfifo('p/f'), s.lutimens('p/u', s.T1, 'UTIME_OMIT'),
+    s.open('p/a', 'O_RDONLY', 'fd1'), s.rename('p/from', 'p/to'), s.symlink('target', 'p/l'), s.mkdir('p/f'), s.utimens('p/u', s.T1, 'UTIME_OMIT'),
     s.setxattr('p/x', 'user.a', 'v'), s.readrest('D'), s.nlink('p/n'), s.remount(), s.seekdir('D', 1),
   ];
   for (const st of built) {

@@ -82,7 +82,6 @@ export const OPS = {
   fchown: spec('step', 'int', { fd: handle, ...owner }, { fchown: (name: string, uid: number, gid: number) => ({ fd: name, uid, gid }) }),
   utimensat: spec('step', 'int', { path, ...times, nofollow: optional(bool) }, {
     utimens: (p: string, atime: TimeSpec, mtime: TimeSpec) => ({ path: p, atime, mtime }),
-    lutimens: (p: string, atime: TimeSpec, mtime: TimeSpec) => ({ path: p, atime, mtime, nofollow: true }),
   }),
   futimens: spec('step', 'int', { fd: handle, ...times }, { futimens: (name: string, atime: TimeSpec, mtime: TimeSpec) => ({ fd: name, atime, mtime }) }),
   truncate: spec('step', 'int', { path, len: int }, { truncate: (p: string, len: number) => ({ path: p, len }) }),
@@ -99,10 +98,7 @@ export const OPS = {
   unlink: spec('step', 'int', at, { unlink: (p: string) => ({ path: p }) }),
   rmdir: spec('step', 'int', at, { rmdir: (p: string) => ({ path: p }) }),
   mkdir: spec('step', 'int', { path, mode: uint }, { mkdir: (p: string, mode = 0o755) => ({ path: p, mode }) }),
-  mknod: spec('step', 'int', { path, kind: oneOf(MKNOD_KINDS), mode: uint, major: optional(uint), minor: optional(uint) }, {
-    mkfifo: (p: string, mode = 0o644) => ({ path: p, kind: 'fifo' as const, mode }),
-    mknod: (p: string, kind: 'chr' | 'blk', major: number, minor: number, mode = 0o644) => ({ path: p, kind, mode, major, minor }),
-  }),
+  mknod: spec('step', 'int', { path, kind: oneOf(MKNOD_KINDS), mode: uint, major: optional(uint), minor: optional(uint) }),
 
   // Directory streams.
   opendir: spec('step', 'handle', { path, dir: handle }, { opendir: (p: string, name: string) => ({ path: p, dir: name }) }),

@@ -32,7 +32,7 @@ async function runAction(io: Requests, a: Action): Promise<void> {
 export async function execute(plan: Plan, io: Requests, setup: Promise<unknown>, abort: () => Promise<void>): Promise<Answers> {
   const answers: Answers = { steps: [], lowers: [] };
   let pending: { slot: Slot; r: Promise<Response> }[] = [];
-  const settle = async () => {
+  const collect = async () => {
     await setup;
     for (const p of pending) keep(answers, p.slot, await p.r);
     pending = [];
@@ -51,13 +51,13 @@ export async function execute(plan: Plan, io: Requests, setup: Promise<unknown>,
           break;
         }
         case 'derived': {
-          await settle();
+          await collect();
           const op = item.build(answers);
           pending.push({ slot: item.slot, r: io.send(item.cred ? { ...op, cred: item.cred } : op) });
           break;
         }
         case 'barrier': {
-          await settle();
+          await collect();
           if (item.mount === 'mount') mounted = true;
           const r = await item.barrier.run(io);
           if (item.mount === 'unmount') mounted = false;
@@ -69,7 +69,7 @@ export async function execute(plan: Plan, io: Requests, setup: Promise<unknown>,
           break;
       }
     }
-    await settle();
+    await collect();
     return answers;
   } catch (e) {
     await io.drain(); // nothing may still be at work in the case's directory
