@@ -1,5 +1,5 @@
 // A recorded run: every transcript under DIR/<case id>.out and DIR/summary.json with the verdicts.
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { verdictText } from './classify.ts';
@@ -38,8 +38,6 @@ export function recordSummary(dir: string, target: string, results: CaseResult[]
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
   return summary;
 }
-
-export const readSummary = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
 
 /** Empties a record dir before a new run, so no transcript of an older run stays behind. */
 export const clearRecord = (dir: string) => rmSync(dir, { recursive: true, force: true });
