@@ -38,11 +38,12 @@ spec-coverage: deps
 bench-suite: deps
 	@node --import tsx harness/bench-suite.ts $(BENCH_TARGETS)
 
-# The User-Mode Linux devkit (TARGET=uml...): a Debian root under .devkit/ (built once, about a minute),
-# and a guest kept up between runs (a run boots and halts its own when none is up).
+# The User-Mode Linux devkit (TARGET=uml...): a Debian root under .devkit/ (built once, about a minute,
+# by devkit/build.ts as part of the uml target's deps), and a guest kept up between runs (a run boots
+# and halts its own when none is up).
 .PHONY: devkit devkit-up devkit-down
 devkit:
-	@devkit/build.sh
+	@harness/bin/ensure-deps uml
 
 devkit-up: deps devkit
 	@node --import tsx devkit/uml.ts up

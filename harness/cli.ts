@@ -23,7 +23,8 @@ const USAGE = `usage: union-conformance [options]
   --junit FILE      also write JUnit XML to FILE
   --baseline FILE   known failures ("<target> <case id>" lines): only new failures and fixed ones fail the run
   --filter TEXT     run only cases whose id contains TEXT (repeatable)
-  --record DIR      write each transcript to DIR/<id>.out and the verdicts to DIR/summary.json
+  --record DIR      write the verdicts to DIR/summary.json and each transcript that differs from
+                    its golden to DIR/<id>.out (summary.json lists the ones equal to golden)
   --compare         run every target named after the options, record each under results/<target>/,
                     and write results/compare.md
   --timeout MS      per-case time limit (default 20000)
@@ -136,12 +137,12 @@ async function runTarget(
     onStart: (id, done, total) => progress.start(id, done, total),
     onResult: (r) => {
       progress.result(r);
-      if (o.record) recordTranscript(o.record, r);
+      if (o.record) recordTranscript(o.record, r, o.golden);
       if (!o.tap) process.stdout.write(`${caseReport(r)}\n`);
     },
   });
   const ms = Date.now() - started;
-  const summary = o.record ? recordSummary(o.record, target.name, results, ms) : undefined;
+  const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden) : undefined;
   if (o.tap) await tapReport(results);
   else process.stdout.write(`${totals(target.name, results, ms)}\n`);
   let code = results.some((r) => r.verdict.class === 'fail') ? 1 : 0;

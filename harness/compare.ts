@@ -4,9 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from './record.ts';
 
+/** What the comparison reads of a run's summary. */
+type ComparedRun = Omit<RunSummary, 'sameAsGolden'>;
+
 const classOf = (v: string | undefined) => (v ?? 'not run').split(':')[0]!;
 
-export function compareMarkdown(runs: RunSummary[]): string {
+export function compareMarkdown(runs: ComparedRun[]): string {
   const ids = [...new Set(runs.flatMap((r) => Object.keys(r.verdicts)))];
   const head = `| case | ${runs.map((r) => `\`${r.target}\``).join(' | ')} |`;
   const rule = `|---|${runs.map(() => '---|').join('')}`;
@@ -38,7 +41,7 @@ export function compareMarkdown(runs: RunSummary[]): string {
   ].join('\n');
 }
 
-export function writeCompare(resultsDir: string, runs: RunSummary[]): string {
+export function writeCompare(resultsDir: string, runs: ComparedRun[]): string {
   const file = join(resultsDir, 'compare.md');
   writeFileSync(file, compareMarkdown(runs));
   return file;

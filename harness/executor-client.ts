@@ -1,7 +1,7 @@
 // The harness's side of the executor protocol: a child process spoken to over
 // its stdin/stdout, one JSON line each way. It needs nothing but those two
-// byte streams, so the child can be a local `node .../executor/main.ts` or,
-// later, an `ssh host node executor.js`.
+// byte streams, so the child can be a local `node .../executor/main.ts` or
+// `node executor.mjs` at the end of an ssh channel (remote/remote-executor.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

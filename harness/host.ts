@@ -1,12 +1,6 @@
-// Where a target's commands run: this machine now, a remote one over SSH later.
-import { execFile } from 'node:child_process';
+// Where a target's commands run: this machine, or a remote one over ssh (remote/ssh-host.ts).
+import { runLocal, type CommandResult } from './command.ts';
 import type { Workspace } from './workspace.ts';
-
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface Host {
   name: string;
@@ -18,14 +12,7 @@ export interface Host {
 
 export const localHost: Host = {
   name: 'local',
-  // execFile, not a shell: mount and umount run twice per case, and a shell start costs more than the mount.
-  run: (argv, opts = {}) =>
-    new Promise((resolve) => {
-      execFile(argv[0]!, argv.slice(1), { timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}${err.message}` : stderr });
-      });
-    }),
+  run: runLocal,
   workspace: async () => (await import('./workspace.ts')).localWorkspace(),
 };
 

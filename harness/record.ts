@@ -1,8 +1,11 @@
-// A recorded run: every transcript under DIR/<case id>.out and DIR/summary.json with the verdicts.
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+// A recorded run: DIR/summary.json with the verdicts, and DIR/<case id>.out for each transcript
+// that differs from its main golden (results/golden/<id>.out). A transcript equal to it is
+// not written, and the summary lists it under sameAsGolden: a missing file means "equals golden".
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { verdictText } from './classify.ts';
+import { goldenFile } from './golden.ts';
 import { summaryCounts, type CaseResult } from './run.ts';
 
 export interface RunSummary {
@@ -13,19 +16,26 @@ export interface RunSummary {
   counts: Record<string, number>;
   /** case id -> pass | deviation:<tag> | fail[:why] | skip:<why> */
   verdicts: Record<string, string>;
+  /** Cases whose transcript is byte-identical to results/golden/<id>.out, so no <id>.out was written. */
+  sameAsGolden: string[];
 }
 
 /** A directory name for a TARGET string (ssh://user@host:port/path has slashes). */
 export const targetSlug = (target: string) => target.replace(/[^A-Za-z0-9._:=,@+-]/g, '_');
 
-export function recordTranscript(dir: string, r: CaseResult): void {
-  if (!r.transcript) return;
+function sameAsGolden(goldenDir: string, r: CaseResult): boolean {
+  const golden = goldenFile(goldenDir, r.id);
+  return r.transcript !== undefined && existsSync(golden) && readFileSync(golden, 'utf8') === r.transcript;
+}
+
+export function recordTranscript(dir: string, r: CaseResult, goldenDir: string): void {
+  if (!r.transcript || sameAsGolden(goldenDir, r)) return;
   const file = join(dir, `${r.id}.out`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, r.transcript);
 }
 
-export function recordSummary(dir: string, target: string, results: CaseResult[], wallMs: number): RunSummary {
+export function recordSummary(dir: string, target: string, results: CaseResult[], wallMs: number, goldenDir: string): RunSummary {
   const summary: RunSummary = {
     target,
     kernel: release(),
@@ -33,13 +43,12 @@ export function recordSummary(dir: string, target: string, results: CaseResult[]
     ops: results.reduce((n, r) => n + r.ops, 0),
     counts: summaryCounts(results),
     verdicts: Object.fromEntries(results.map((r) => [r.id, verdictText(r.verdict)])),
+    sameAsGolden: results.filter((r) => sameAsGolden(goldenDir, r)).map((r) => r.id),
   };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
   return summary;
 }
-
-export const readSummary = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
 
 /** Empties a record dir before a new run, so no transcript of an older run stays behind. */
 export const clearRecord = (dir: string) => rmSync(dir, { recursive: true, force: true });

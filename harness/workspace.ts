@@ -6,7 +6,7 @@ import { mountsUnder, mountTable } from './mounts.ts';
 import { ExecutorClient } from './executor-client.ts';
 import { localExecutor } from './executor-build.ts';
 import { quickRunFlags } from './v8-flags.ts';
-import { localHost } from './host.ts';
+import { runLocal } from './command.ts';
 
 export interface Workspace {
   /** Absolute path on the target's machine. */
@@ -32,7 +32,7 @@ export async function localWorkspace(): Promise<Workspace> {
   const scratch = process.env.UNION_CONFORMANCE_SCRATCH ?? 'tmpfs';
   if (scratch !== 'tmpfs' && scratch !== 'disk') throw new Error(`UNION_CONFORMANCE_SCRATCH must be tmpfs or disk, not '${scratch}'`);
   if (scratch === 'tmpfs') {
-    const r = await localHost.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'union-conformance', dir]);
+    const r = await runLocal(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'union-conformance', dir]);
     if (r.code !== 0) throw new Error(`mount tmpfs on ${dir}: ${r.stderr.trim()}`);
   }
   chmodSync(dir, 0o755); // cases run some steps as other users, who must reach the mount
@@ -50,7 +50,7 @@ export async function localWorkspace(): Promise<Workspace> {
       if (scratch === 'tmpfs') {
         const inside = mountsUnder(dir).filter((m) => m !== dir);
         if (inside.length) throw new Error(`not removing ${dir}: still mounted at ${inside.join(', ')}`);
-        const r = await localHost.run(['umount', dir]);
+        const r = await runLocal(['umount', dir]);
         if (r.code !== 0) throw new Error(`umount ${dir}: ${r.stderr.trim()}`);
       }
       removeUnmounted(dir);
@@ -87,7 +87,7 @@ class BatchRemoval {
       return !inside.length;
     });
     if (!free.length) return;
-    this.running.push(localHost.run(['rm', '-rf', '--one-file-system', '--', ...free], { timeoutMs: 600_000 }).then((r) => {
+    this.running.push(runLocal(['rm', '-rf', '--one-file-system', '--', ...free], { timeoutMs: 600_000 }).then((r) => {
       if (r.code !== 0) process.stderr.write(`removing case directories: ${r.stderr.trim()}\n`);
     }));
   }
@@ -108,7 +108,7 @@ async function sweepAbandoned(): Promise<void> {
     const m = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name);
     if (!m || alive(Number(m[1]))) continue;
     const dir = join(tmpdir(), name);
-    for (const mnt of mountsUnder(dir).reverse()) await localHost.run(['umount', '-l', mnt]);
+    for (const mnt of mountsUnder(dir).reverse()) await runLocal(['umount', '-l', mnt]);
     try {
       removeUnmounted(dir);
     } catch (e) {

@@ -1,5 +1,4 @@
 // Layer fixtures: the trees a case starts from, one per layer.
-import { patternBytes } from '../harness/fixture-pattern.ts';
 
 export interface Meta {
   mode?: number;
@@ -48,9 +47,6 @@ export const chr = (major: number, minor: number, meta: Meta = {}): FixtureNode 
 export const whiteout = (): FixtureNode => ({ kind: 'whiteout' });
 /** An upper-layer entry that lets the lower object of that name show, even in an opaque dir. */
 export const fallthru = (): FixtureNode => ({ kind: 'fallthru' });
-
-/** The byte pattern of big(size): printable and position-dependent, so misplaced blocks show. */
-export const bigData = (size: number): Buffer => patternBytes(size);
 
 /** Walk a tree depth-first, parents before children; paths are relative to the layer root. */
 export function* walk(tree: Tree, prefix = ''): Generator<[string, FixtureNode]> {

@@ -44,7 +44,7 @@ if (!built() && process.env.UML_TEST !== '1') {
   t.plan(0, 'a devkit guest is up (make devkit-up): this test boots, kills and halts its own; make devkit-down first');
 } else {
   t.before(() => {
-    if (!built()) execFileSync(`${ROOT}devkit/build.sh`, { stdio: 'inherit' });
+    if (!built()) execFileSync(`${ROOT}harness/bin/ensure-deps`, ['uml'], { stdio: 'inherit' });
   });
   t.teardown(() => guest.haltSync());
 

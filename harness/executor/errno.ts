@@ -158,19 +158,8 @@ const NAMES: ReadonlyMap<number, string> = new Map<number, string>([
   [531, 'ENOGRACE'],
 ]);
 
-const NUMBERS: ReadonlyMap<string, number> = new Map<string, number>([
-  ...[...NAMES].map(([n, name]): [string, number] => [name, n]),
-  ['EWOULDBLOCK', 11],
-  ['EDEADLOCK', 35],
-  ['ENOTSUP', 95],
-]);
 
 /** The errno name for a (positive) errno number; `E<n>` for one Linux does not define. */
 export function errnoName(n: number): string {
   return NAMES.get(Math.abs(n)) ?? `E${Math.abs(n)}`;
-}
-
-/** The number for an errno name (aliases accepted), or undefined. */
-export function errnoNumber(name: string): number | undefined {
-  return NUMBERS.get(name);
 }

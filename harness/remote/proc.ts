@@ -3,7 +3,7 @@
 // then cleans up over ssh) and not the ssh clients it still needs.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { CommandResult } from '../host.ts';
+import type { CommandResult } from '../command.ts';
 
 // Programs still running when the harness exits are ended with it (they have their own process groups).
 const running = new Set<number>();

@@ -8,7 +8,7 @@ import { BUNDLE_MAIN } from './bundle.ts';
 import { KILL_PIDFILE } from './scripts.ts';
 import { script, shq } from './shell.ts';
 import { SSH_FAILED } from './ssh-session.ts';
-import type { SshHost } from './ssh-host.ts';
+import type { RemoteHost } from './remote-host.ts';
 
 export class RemoteExecutorClient extends ExecutorClient {
   private inFlight = 0;
@@ -17,14 +17,14 @@ export class RemoteExecutorClient extends ExecutorClient {
   private constructor(
     child: ChildProcess,
     options: SpawnOptions,
-    private readonly host: SshHost,
+    private readonly host: RemoteHost,
     private readonly pidFile?: string,
   ) {
     super(child, options);
   }
 
   /** Starts the executor in run dir `runDir` on the host; `n` names its pid file. */
-  static start(host: SshHost, runDir: string, n: number): RemoteExecutorClient {
+  static start(host: RemoteHost, runDir: string, n: number): RemoteExecutorClient {
     const pidFile = `${runDir}/pids/executor-${n}.pid`;
     const line = `echo $$ > ${shq(pidFile)} && exec ${shq(host.node)} ${shq(`${runDir}/bin/${BUNDLE_MAIN}`)} --workspace ${shq(`${runDir}/ws`)}`;
     const describeExit = (code: number | null) => (code === SSH_FAILED ? `the ssh connection to ${host.label} was lost (ssh exited ${SSH_FAILED})` : undefined);
@@ -32,7 +32,7 @@ export class RemoteExecutorClient extends ExecutorClient {
   }
 
   /** An executor that is gone from the start: the host could not be reached. */
-  static unreachable(host: SshHost, why: string): RemoteExecutorClient {
+  static unreachable(host: RemoteHost, why: string): RemoteExecutorClient {
     const child = spawn('sh', ['-c', `exit ${SSH_FAILED}`], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new RemoteExecutorClient(child, { describeExit: () => why }, host);
   }

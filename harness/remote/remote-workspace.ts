@@ -6,9 +6,9 @@ import { BUNDLE_MAIN, executorBundle } from './bundle.ts';
 import { RemoteExecutorClient } from './remote-executor.ts';
 import { CREATE_RUN_DIR, DISPOSE_RUN_DIR, HAS_BUNDLE, REMOVE_CASE_DIR, RESTORE_RUN_DIR } from './scripts.ts';
 import { script } from './shell.ts';
-import type { SshHost } from './ssh-host.ts';
+import type { RemoteHost } from './remote-host.ts';
 
-export async function remoteWorkspace(host: SshHost): Promise<Workspace> {
+export async function remoteWorkspace(host: RemoteHost): Promise<Workspace> {
   if (host.facts === undefined) await host.connect(0);
   const bundle = await executorBundle();
   const made = await host.run(script(CREATE_RUN_DIR, host.base, String(process.pid)), { input: bundle, timeoutMs: 120_000 });

@@ -1,4 +1,6 @@
-// Quoting for the command line ssh hands to the remote user's shell.
+// Quoting for the command line ssh hands to the remote user's login shell. Not zx's quote:
+// it writes bash's $'...' for any word with a space or newline, and a POSIX sh (dash is
+// Debian's /bin/sh, busybox ash) reads $'a b' as a literal $ followed by 'a b'.
 
 /** One word, quoted for a POSIX shell. */
 export function shq(word: string): string {

@@ -6,14 +6,15 @@
 // the host is given up for the rest of the run and everything fails at once
 // with the reason, instead of waiting for a timeout in every case.
 import { ExecutorGone } from '../executor-client.ts';
-import type { CommandResult, Host } from '../host.ts';
+import type { CommandResult } from '../command.ts';
+import type { Host } from '../host.ts';
 import type { ExecResult } from '../protocol.ts';
 import type { Workspace } from '../workspace.ts';
 import { missing, parseFacts, PROBE, type RemoteFacts } from './prereqs.ts';
 import { remoteWorkspace } from './remote-workspace.ts';
 import { SSH_FAILED, SshSession, type SshEndpoint } from './ssh-session.ts';
 import { script } from './shell.ts';
-import type { RemoteExecutorClient } from './remote-executor.ts';
+import type { ExecChannel, RemoteHost, RemoteRunOptions } from './remote-host.ts';
 
 export interface SshHostOptions {
   /** Remote directory under which each run makes its own scratch directory. */
@@ -30,7 +31,7 @@ export interface SshHostOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class SshHost implements Host {
+export class SshHost implements Host, RemoteHost {
   readonly name: string;
   readonly session: SshSession;
   readonly base: string;
@@ -39,7 +40,7 @@ export class SshHost implements Host {
   /** The run's directory on the remote (bin/, ws/, pids/), once workspace() made it. */
   runDir: string | undefined;
   /** The run's current executor: commands go through its exec op while it is idle. */
-  executor: RemoteExecutorClient | undefined;
+  executor: ExecChannel | undefined;
   private transportError: string | undefined;
   private lostWhy: string | undefined;
   /** The remote's state went with it (a halted guest): nothing left there to clean up. */
@@ -65,7 +66,7 @@ export class SshHost implements Host {
    * is stuck or gone (abort, kill, cleanup) and anything with input goes over
    * the mux (`mux: true`, or when the executor is not idle).
    */
-  async run(argv: string[], opts: { timeoutMs?: number; input?: Buffer; mux?: boolean } = {}): Promise<CommandResult> {
+  async run(argv: string[], opts: RemoteRunOptions = {}): Promise<CommandResult> {
     if (this.lostWhy !== undefined) return { code: SSH_FAILED, stdout: '', stderr: this.lostWhy };
     const ex = this.executor;
     if (opts.mux !== true && opts.input === undefined && ex?.idle) return this.viaExecutor(ex, argv, opts.timeoutMs ?? 30_000);
@@ -75,7 +76,7 @@ export class SshHost implements Host {
     return r;
   }
 
-  private async viaExecutor(ex: RemoteExecutorClient, argv: string[], timeoutMs: number): Promise<CommandResult> {
+  private async viaExecutor(ex: ExecChannel, argv: string[], timeoutMs: number): Promise<CommandResult> {
     try {
       const r = await ex.call({ op: 'exec', argv, timeoutMs }, timeoutMs + 10_000);
       this.transportError = undefined;

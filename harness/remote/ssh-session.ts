@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandResult } from '../host.ts';
+import type { CommandResult } from '../command.ts';
 import { alive, runProcess, signal, type ProcOptions } from './proc.ts';
 import { shellLine } from './shell.ts';
 

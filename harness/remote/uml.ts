@@ -1,7 +1,7 @@
 // The devkit's User-Mode Linux guest: boot (in a namespace of our own, vec0 on
 // a tap with gro=1), wait for its sshd, halt (mconsole, then signals), and
 // remove the namespace. The root is a host directory (hostfs) made by
-// devkit/build.sh; the project tree is mounted read-only at /mnt/src. The
+// devkit/build.ts (make devkit); the project tree is mounted read-only at /mnt/src. The
 // layers go on /scratch, an ext4 the guest makes on a sparse disk image (ubd)
 // at every boot: tmpfs in kernel 6.1 has no user.* xattrs (they came in 6.6),
 // and hostfs cannot be an overlay upper layer.

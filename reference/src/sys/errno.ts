@@ -52,8 +52,3 @@ export function errnoOf(err: unknown): number {
 export function fail(errno: number, what = ''): never {
   throw new FsError(errno, what);
 }
-
-/** True when err is the given errno. */
-export function isErrno(err: unknown, errno: number): boolean {
-  return errnoOf(err) === errno;
-}
