@@ -101,11 +101,11 @@ t.test('path confinement', async (t) => {
   t.match(await s.refused({ op: 'lstat', path: 'sub/../../outside' }), /^path escapes root: /);
   t.match(await s.refused({ op: 'rename', from: 'sub', to: '../stolen' }), /^path escapes root: /);
   t.match(await s.refused({ op: 'snapshot', paths: ['sub', '../outside'] }), /^path escapes root: /);
-  // Through a symlinked directory pointing outside.
-  t.match(await s.refused({ op: 'lstat', path: 'out/secret' }), /^path escapes root: /);
-  t.match(await s.refused({ op: 'open', path: 'out/new', flags: ['O_CREAT', 'O_WRONLY'], mode: 0o644, fd: 'f' }), /^path escapes root: /);
-  t.match(await s.refused({ op: 'unlink', path: 'sub/rel-out/secret' }), /^path escapes root: /);
-  t.match(await s.refused({ op: 'lstat', path: 'sub/rel-out/../x' }), /^path escapes root: /);
+  // A symlinked directory pointing outside resolves as in a chroot of the root: to nothing here.
+  t.equal(await s.err({ op: 'lstat', path: 'out/secret' }), 'ENOENT');
+  t.equal(await s.err({ op: 'open', path: 'out/new', flags: ['O_CREAT', 'O_WRONLY'], mode: 0o644, fd: 'f' }), 'ENOENT');
+  t.equal(await s.err({ op: 'unlink', path: 'sub/rel-out/secret' }), 'ENOENT');
+  t.equal(await s.err({ op: 'lstat', path: 'sub/rel-out/../x' }), 'ENOENT');
   t.ok(fs.existsSync(path.join(outside, 'secret')), 'nothing happened outside');
   t.notOk(fs.existsSync(path.join(outside, 'new')));
 
