@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { Refused, SysError } from './errors.ts';
 import {
-  AT_FDCWD, O_CLOEXEC, O_FLAGS, O_PATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, openat2, raw,
+  AT_EMPTY_PATH, AT_FDCWD, O_CLOEXEC, O_FLAGS, O_PATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, fstatat, openat2, raw,
 } from './libc.ts';
 
 const IN_ROOT = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
@@ -95,6 +95,12 @@ export class CaseRoot {
   /** `dir`: absolute, already checked to lie in the workspace. */
   constructor(readonly dir: string) {
     this.fd = CaseRoot.openRoot(dir);
+    // Looked at, as the executor always has: once its ctime has been read, a
+    // directory's later changes get fine-grained timestamps (multigrain
+    // timestamps, Linux 6.13), and the transcripts' ctime relations were
+    // recorded so. Without it, an object made within the same clock tick can
+    // carry the very ctime of one made before it.
+    fstatat(this.fd, '', AT_EMPTY_PATH);
   }
 
   private static openRoot(dir: string): number {
