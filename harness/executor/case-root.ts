@@ -82,6 +82,12 @@ function relative(rel: string): string {
   return stripped;
 }
 
+/** A relative path's directory part ('' for the root, else ending in "/") and its last component as written. */
+function split(p: string): { parent: string; name: string } {
+  const last = p.replace(/\/+$/, '').lastIndexOf('/');
+  return { parent: p.slice(0, last + 1), name: p.slice(last + 1) };
+}
+
 /** The last component is the object itself only when it is a plain name without a trailing slash. */
 function isPlain(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !name.endsWith('/');
@@ -153,12 +159,9 @@ export class CaseRoot {
    * that never follow or look up such a name (mkdir, unlink, rename...).
    */
   entry(rel: string): At {
-    const p = relative(rel);
-    const last = p.replace(/\/+$/, '').lastIndexOf('/');
-    const name = p.slice(last + 1);
-    if (last < 0) return new At(this.rootFd(), name, false);
-    const dirfd = resolveIn(this.rootFd(), p.slice(0, last + 1), O_PATH | O_FLAGS.O_DIRECTORY, 0);
-    return new At(dirfd, name, true);
+    const { parent, name } = split(relative(rel));
+    if (parent === '') return new At(this.rootFd(), name, false);
+    return new At(resolveIn(this.rootFd(), parent, O_PATH | O_FLAGS.O_DIRECTORY, 0), name, true);
   }
 
   /**
@@ -167,9 +170,6 @@ export class CaseRoot {
    * trailing slash, which make the kernel resolve it as a directory) the object itself.
    */
   self(rel: string): At {
-    const at = this.entry(rel);
-    if (isPlain(at.name)) return at;
-    at.close();
-    return this.object(rel);
+    return isPlain(split(relative(rel)).name) ? this.entry(rel) : this.object(rel);
   }
 }

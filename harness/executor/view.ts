@@ -7,7 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import type { NodeView, ScanEntry, SnapshotItem } from '../protocol.ts';
-import { At, fdPath, on, type CaseRoot } from './case-root.ts';
+import { At, on, type CaseRoot } from './case-root.ts';
 import { openDirQuietly, readAll } from './dirstream.ts';
 import { SysError } from './errors.ts';
 import { AT_FDCWD, O_CLOEXEC, O_FLAGS, O_NOATIME, raw, sys, type Ptr, type RawStat } from './libc.ts';
@@ -23,9 +23,8 @@ const readBuffer = Buffer.allocUnsafe(CHUNK);
 function openForReading(at: At): number {
   // O_NONBLOCK: should the object have turned into a fifo since lstat, do not hang.
   const base = O_FLAGS.O_RDONLY | O_FLAGS.O_NOFOLLOW | O_FLAGS.O_NONBLOCK | O_CLOEXEC;
-  // The fd's own object is reopened through its magic link (never a regular file here: see CaseRoot.self).
-  const open = (flags: number): number =>
-    at.name === '' ? raw.open(fdPath(at.dirfd), flags & ~O_FLAGS.O_NOFOLLOW, 0) : raw.openat(at.dirfd, at.name, flags, 0);
+  // By its name in its directory: an At of an fd's own object is never a regular file (see CaseRoot.self).
+  const open = (flags: number): number => raw.openat(at.dirfd, at.name, flags, 0);
   try {
     return sys('open', () => open(base | O_NOATIME));
   } catch (e) {
@@ -100,7 +99,6 @@ function viewOf(name: string, at: At, st: RawStat, layerPath?: string): NodeView
 /** One snapshot item: the view, or the errno of lstat (resolving the path included). */
 function snapshotItem(root: CaseRoot, path: string, statOnly: boolean): SnapshotItem {
   let at: At;
-  let st: RawStat;
   try {
     at = root.self(path);
   } catch (e) {
@@ -108,6 +106,7 @@ function snapshotItem(root: CaseRoot, path: string, statOnly: boolean): Snapshot
     throw e;
   }
   return on(at, (): SnapshotItem => {
+    let st: RawStat;
     try {
       st = statAt(at);
     } catch (e) {
