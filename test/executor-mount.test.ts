@@ -24,3 +24,29 @@ t.test('mount and umount inside the workspace; a target outside is refused', asy
   t.equal(mountInfo(join(ws, 'm')), undefined);
   t.match(await ex.call({ op: 'umount', target: join(ws, 'm') }, 5000), { ok: false, errno: 'EINVAL' });
 });
+
+t.test('mount takes only the filesystems the targets make, from their sources, of directories in the workspace', async (t) => {
+  const ws = mkdtempSync(join(tmpdir(), 'uc-exec-mount-'));
+  mkdirSync(join(ws, 'm'));
+  const ex = ExecutorClient.spawnLocal(ws);
+  t.teardown(async () => {
+    await ex.close();
+    rmSync(ws, { recursive: true, force: true });
+  });
+  const m = join(ws, 'm');
+  const overlay = (data: string) => ({ op: 'mount' as const, source: 'overlay', target: m, fstype: 'overlay', data });
+  const refused = async (op: Parameters<typeof ex.call>[0]) => {
+    const r = await ex.call(op, 5000);
+    return !r.ok && 'refused' in r ? r.refused : `not refused: ${JSON.stringify(r)}`;
+  };
+  t.match(await refused({ op: 'mount', source: 'none', target: m, fstype: 'proc', data: '' }), /^mount: filesystem type "proc" is not allowed/);
+  t.match(await refused({ op: 'mount', source: '/dev/sda1', target: m, fstype: 'tmpfs', data: '' }), /^mount: source "\/dev\/sda1" is not allowed for tmpfs/);
+  t.match(await refused({ ...overlay(`lowerdir=${ws}/l`), source: 'tmpfs' }), /^mount: source "tmpfs" is not allowed for overlay/);
+  t.match(await refused(overlay(`lowerdir=${ws}/l:/etc,upperdir=${ws}/u,workdir=${ws}/w`)), /^mount lowerdir outside workspace/);
+  t.match(await refused(overlay(`lowerdir=${ws}/l,upperdir=/tmp,workdir=${ws}/w`)), /^mount upperdir outside workspace/);
+  t.match(await refused(overlay(`lowerdir=${ws}/l,upperdir=${ws}/u,workdir=${ws}/../w`)), /^mount workdir outside workspace/);
+  t.match(await refused(overlay(`lowerdir+=/etc,upperdir=${ws}/u,workdir=${ws}/w`)), /^mount lowerdir\+ outside workspace/);
+  t.match(await refused(overlay(`lowerdir=${ws}/l,upperdir=${ws}/u,workdir=${ws}/w,redirect_dir=on,mystery=1`)), /^mount: overlay option "mystery" is not allowed/);
+  t.match(await refused(overlay(`lowerdir=${ws}/l\\,x`)), /backslash/);
+  t.equal(mountInfo(m), undefined, 'nothing was mounted');
+});

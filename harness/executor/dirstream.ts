@@ -21,29 +21,34 @@ const D_TYPES: ReadonlyMap<number, DirEntry['type']> = new Map<number, DirEntry[
   [14, 'wht'],
 ]);
 
-export function openDir(path: string): Ptr {
-  return sysPtr('opendir', () => raw.opendir(path));
-}
+/** The flags opendir(3) opens with (O_LARGEFILE comes with openat2 itself). */
+export const OPENDIR_FLAGS = O_FLAGS.O_RDONLY | O_FLAGS.O_NONBLOCK | O_FLAGS.O_DIRECTORY | O_CLOEXEC;
 
-/**
- * A stream on a directory that reading will not mark accessed: O_NOATIME where
- * allowed (owner or CAP_FOWNER), and never through a final symlink.
- */
-function openDirQuietly(path: string): Ptr {
-  const base = O_FLAGS.O_RDONLY | O_FLAGS.O_DIRECTORY | O_FLAGS.O_NOFOLLOW | O_CLOEXEC;
-  let fd: number;
-  try {
-    fd = sys('open', () => raw.open(path, base | O_NOATIME, 0));
-  } catch (e) {
-    if (!(e instanceof SysError && e.errno === 'EPERM')) throw e;
-    fd = sys('open', () => raw.open(path, base, 0));
-  }
+/** A stream on an open directory fd, which it takes over (closed here should fdopendir fail). */
+export function dirStream(fd: number): Ptr {
   try {
     return sysPtr('fdopendir', () => raw.fdopendir(fd));
   } catch (e) {
     raw.close(fd);
     throw e;
   }
+}
+
+/**
+ * A stream on the directory `name` in `dirfd` that reading will not mark
+ * accessed: O_NOATIME where allowed (owner or CAP_FOWNER), and never through
+ * a final symlink.
+ */
+export function openDirQuietly(dirfd: number, name: string): Ptr {
+  const base = O_FLAGS.O_RDONLY | O_FLAGS.O_DIRECTORY | O_FLAGS.O_NOFOLLOW | O_CLOEXEC;
+  let fd: number;
+  try {
+    fd = sys('open', () => raw.openat(dirfd, name, base | O_NOATIME, 0));
+  } catch (e) {
+    if (!(e instanceof SysError && e.errno === 'EPERM')) throw e;
+    fd = sys('open', () => raw.openat(dirfd, name, base, 0));
+  }
+  return dirStream(fd);
 }
 
 export function closeDir(dir: Ptr): number {
@@ -95,20 +100,21 @@ function byteOrder(a: DirEntry, b: DirEntry): number {
   return Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8'));
 }
 
-/**
- * A whole directory in one call: entries without "." and "..", sorted by name.
- * `quiet` (for reading layers) opens it without following a final symlink
- * and without updating its atime.
- */
-export function listDir(path: string, quiet = false): DirEntry[] {
-  const dir = quiet ? openDirQuietly(path) : openDir(path);
+/** Every entry of a stream but "." and "..", sorted by name; the stream stays open. */
+export function readAll(dir: Ptr): DirEntry[] {
   const entries: DirEntry[] = [];
+  for (let e = readDir(dir); e !== null; e = readDir(dir)) {
+    if (e.name !== '.' && e.name !== '..') entries.push(e);
+  }
+  return entries.sort(byteOrder);
+}
+
+/** A whole directory in one call, from an open directory fd (which it closes). */
+export function listDir(fd: number): DirEntry[] {
+  const dir = dirStream(fd);
   try {
-    for (let e = readDir(dir); e !== null; e = readDir(dir)) {
-      if (e.name !== '.' && e.name !== '..') entries.push(e);
-    }
+    return readAll(dir);
   } finally {
     raw.closedir(dir);
   }
-  return entries.sort(byteOrder);
 }

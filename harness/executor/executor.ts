@@ -1,5 +1,6 @@
-// One request line in, one Response out: parse, confine paths (as root),
-// switch credentials, run the op, turn failures into errno or refusal.
+// One request line in, one Response out: parse, check the paths that must lie
+// in the workspace, switch credentials, run the op (its paths resolved in the
+// case root), turn failures into errno or refusal.
 
 import type { Cred, Op, Response, Value } from '../protocol.ts';
 import { Confinement } from './confine.ts';
@@ -7,12 +8,13 @@ import { withCred } from './cred.ts';
 import { Refused, SysError, fromNodeError } from './errors.ts';
 import { runExec } from './exec.ts';
 import { ctimeProbe } from './ctime-probe.ts';
-import { mountFs, umountFs } from './mount.ts';
+import { checkMount, mountFs, umountFs } from './mount.ts';
 import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
 import { parseRequest } from './validate.ts';
+import { scan } from './view.ts';
 
-export class Executor {
+export class ExecutorServer {
   private readonly conf: Confinement;
   private readonly handles = new Handles();
 
@@ -48,51 +50,51 @@ export class Executor {
       case 'root':
         this.conf.setRoot(op.path);
         return null;
+      // The fd on the root goes too: it would keep the mount under it busy.
       case 'reset':
         this.handles.closeAll();
+        this.conf.root?.release();
         return null;
       case 'exec':
         if (cred) throw new Refused('exec runs as the executor itself (root), never with a cred');
+        this.conf.root?.release();
         return runExec(op.argv, op.timeoutMs ?? 30_000);
       // mount(2)/umount2(2) directly: a mount point must lie in the workspace; root only.
-      case 'mount':
+      case 'mount': {
+        if (cred) throw new Refused('mount runs as the executor itself (root), never with a cred');
+        const target = this.conf.inWorkspace(op.target, 'mount target');
+        checkMount(op, (p, what) => this.conf.inWorkspace(p, what));
+        this.conf.root?.release();
+        return mountFs(op.source, target, op.fstype, op.data);
+      }
       case 'umount': {
-        if (cred) throw new Refused(`${op.op} runs as the executor itself (root), never with a cred`);
-        const target = this.conf.inWorkspace(op.target, `${op.op} target`);
-        return op.op === 'mount' ? mountFs(op.source, target, op.fstype, op.data) : umountFs(target, op.lazy ?? false);
+        if (cred) throw new Refused('umount runs as the executor itself (root), never with a cred');
+        const target = this.conf.inWorkspace(op.target, 'umount target');
+        this.conf.root?.release();
+        return umountFs(target, op.lazy ?? false);
       }
       case 'ctimeprobe':
         if (cred) throw new Refused('ctimeprobe runs as the executor itself');
         return ctimeProbe(this.conf.inWorkspace(op.path, 'ctimeprobe path'));
       case 'scan': {
-        const abs = { ...op, path: this.conf.inWorkspace(op.path, 'scan path') };
-        return withCred(cred, () => runOp(abs, op, this.handles));
+        const dir = this.conf.inWorkspace(op.path, 'scan path');
+        return withCred(cred, () => scan(dir));
       }
       default: {
-        if (this.conf.root === null) throw new Refused(`${op.op} before root (send a root op first)`);
-        const abs = this.absolutize(op);
-        return withCred(cred, () => runOp(abs, op, this.handles));
+        const root = this.conf.root;
+        if (root === null) throw new Refused(`${op.op} before root (send a root op first)`);
+        try {
+          return withCred(cred, () => runOp(op, root, this.handles));
+        } finally {
+          root.afterOp();
+        }
       }
     }
   }
 
-  /** The op with every root-relative path made absolute and checked. */
-  private absolutize(op: Op): Op {
-    const r = (p: string): string => this.conf.resolve(p);
-    switch (op.op) {
-      case 'snapshot':
-        return { ...op, paths: op.paths.map(r) };
-      case 'link':
-      case 'rename':
-      case 'renameat2':
-        return { ...op, from: r(op.from), to: r(op.to) };
-      default:
-        return 'path' in op ? { ...op, path: r(op.path) } : op;
-    }
-  }
-
-  /** Closes every open fd and directory stream. */
+  /** Closes every open fd and directory stream, and the root's. */
   shutdown(): void {
     this.handles.closeAll();
+    this.conf.close();
   }
 }

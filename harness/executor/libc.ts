@@ -21,6 +21,9 @@ function fn<T>(decl: string): T {
 
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
+export const AT_SYMLINK_FOLLOW = 0x400;
+export const AT_EMPTY_PATH = 0x1000;
 
 export const O_FLAGS = {
   O_RDONLY: 0o0,
@@ -36,6 +39,10 @@ export const O_FLAGS = {
 } as const;
 export const O_NOATIME = 0o1000000;
 export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_IN_ROOT = 0x10;
 
 export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2 } as const;
 
@@ -60,7 +67,9 @@ export const MAP_SHARED = 0x1;
 export const MS_SYNC = 0x4;
 
 const SYS_MKNODAT = 259;
+const SYS_NEWFSTATAT = 262;
 const SYS_RENAMEAT2 = 316;
+const SYS_OPENAT2 = 437;
 const SC_PAGESIZE = 30;
 
 // ---- raw functions ----
@@ -70,6 +79,9 @@ type Buf = Buffer | null;
 
 export const raw = {
   open: fn<(path: Path, flags: number, mode: number) => number>('int open(const char *path, int flags, uint32_t mode)'),
+  openat: fn<(dirfd: number, path: Path, flags: number, mode: number) => number>(
+    'int openat(int dirfd, const char *path, int flags, uint32_t mode)',
+  ),
   close: fn<(fd: number) => number>('int close(int fd)'),
   read: fn<(fd: number, buf: Buffer, n: number) => number>('intptr_t read(int fd, void *buf, size_t n)'),
   pread: fn<(fd: number, buf: Buffer, n: number, off: number) => number>(
@@ -83,8 +95,9 @@ export const raw = {
   access: fn<(path: Path, mode: number) => number>('int access(const char *path, int mode)'),
   chmod: fn<(path: Path, mode: number) => number>('int chmod(const char *path, uint32_t mode)'),
   fchmod: fn<(fd: number, mode: number) => number>('int fchmod(int fd, uint32_t mode)'),
-  chown: fn<(path: Path, uid: number, gid: number) => number>('int chown(const char *path, uint32_t uid, uint32_t gid)'),
-  lchown: fn<(path: Path, uid: number, gid: number) => number>('int lchown(const char *path, uint32_t uid, uint32_t gid)'),
+  fchownat: fn<(dirfd: number, path: Path, uid: number, gid: number, flags: number) => number>(
+    'int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)',
+  ),
   fchown: fn<(fd: number, uid: number, gid: number) => number>('int fchown(int fd, uint32_t uid, uint32_t gid)'),
   utimensat: fn<(dirfd: number, path: Path, times: Buffer, flags: number) => number>(
     'int utimensat(int dirfd, const char *path, const void *times, int flags)',
@@ -92,15 +105,17 @@ export const raw = {
   futimens: fn<(fd: number, times: Buffer) => number>('int futimens(int fd, const void *times)'),
   truncate: fn<(path: Path, len: number) => number>('int truncate64(const char *path, int64_t len)'),
   ftruncate: fn<(fd: number, len: number) => number>('int ftruncate64(int fd, int64_t len)'),
-  link: fn<(from: Path, to: Path) => number>('int link(const char *from, const char *to)'),
-  symlink: fn<(target: string, path: Path) => number>('int symlink(const char *target, const char *path)'),
-  readlink: fn<(path: Path, buf: Buffer, n: number) => number>('intptr_t readlink(const char *path, void *buf, size_t n)'),
-  rename: fn<(from: Path, to: Path) => number>('int rename(const char *from, const char *to)'),
-  unlink: fn<(path: Path) => number>('int unlink(const char *path)'),
-  mkdir: fn<(path: Path, mode: number) => number>('int mkdir(const char *path, uint32_t mode)'),
-  rmdir: fn<(path: Path) => number>('int rmdir(const char *path)'),
-  opendir: fn<(path: Path) => Ptr | null>('void *opendir(const char *path)'),
+  linkat: fn<(fromDir: number, from: Path, toDir: number, to: Path, flags: number) => number>(
+    'int linkat(int fromdir, const char *from, int todir, const char *to, int flags)',
+  ),
+  symlinkat: fn<(target: string, dirfd: number, path: Path) => number>('int symlinkat(const char *target, int dirfd, const char *path)'),
+  readlinkat: fn<(dirfd: number, path: Path, buf: Buffer, n: number) => number>(
+    'intptr_t readlinkat(int dirfd, const char *path, void *buf, size_t n)',
+  ),
+  unlinkat: fn<(dirfd: number, path: Path, flags: number) => number>('int unlinkat(int dirfd, const char *path, int flags)'),
+  mkdirat: fn<(dirfd: number, path: Path, mode: number) => number>('int mkdirat(int dirfd, const char *path, uint32_t mode)'),
   fdopendir: fn<(fd: number) => Ptr | null>('void *fdopendir(int fd)'),
+  dirfd: fn<(dir: Ptr) => number>('int dirfd(void *dir)'),
   readdir: fn<(dir: Ptr) => Ptr | null>('void *readdir64(void *dir)'),
   telldir: fn<(dir: Ptr) => number | bigint>('long telldir(void *dir)'),
   seekdir: fn<(dir: Ptr, pos: number | bigint) => void>('void seekdir(void *dir, long pos)'),
@@ -139,11 +154,15 @@ export const raw = {
   setresgid: fn<(r: number, e: number, s: number) => number>('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
   sysconf: fn<(name: number) => number>('long sysconf(int name)'),
   // syscall(2) is variadic; every argument is passed as a long.
-  syscall6: fn<(nr: number, a: number, b: string, c: number, d: string | number | bigint, e: number) => number>(
+  syscall6: fn<(nr: number, a: number, b: string, c: number, d: string, e: number) => number>(
     'long syscall(long nr, long a, const char *b, long c, const char *d, long e)',
   ),
   syscall4: fn<(nr: number, a: number, b: string, c: number, d: bigint) => number>(
     'long syscall(long nr, long a, const char *b, long c, uint64_t d)',
+  ),
+  /** openat2(dirfd, path, how, size) and newfstatat(dirfd, path, buf, flags). */
+  syscallBuf: fn<(nr: number, a: number, b: string, c: Buffer, d: number) => number>(
+    'long syscall(long nr, long a, const char *b, void *c, long d)',
   ),
 };
 
@@ -173,8 +192,53 @@ export function clearErrno(): void {
   koffi.errno(0);
 }
 
-export function renameat2(from: string, to: string, flags: number): number {
-  return sys('renameat2', () => raw.syscall6(SYS_RENAMEAT2, AT_FDCWD, from, AT_FDCWD, to, flags));
+export function renameat2(fromDir: number, from: string, toDir: number, to: string, flags: number): number {
+  return sys('renameat2', () => raw.syscall6(SYS_RENAMEAT2, fromDir, from, toDir, to, flags));
+}
+
+/** openat2(2); its errno is thrown as SysError('ENOSYS') on kernels before 5.6. */
+export function openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number {
+  const how = Buffer.alloc(24); // struct open_how { u64 flags; u64 mode; u64 resolve; }
+  how.writeBigUInt64LE(BigInt(flags), 0);
+  how.writeBigUInt64LE(BigInt(mode), 8);
+  how.writeBigUInt64LE(BigInt(resolve), 16);
+  return sys('openat2', () => raw.syscallBuf(SYS_OPENAT2, dirfd, path, how, how.length));
+}
+
+/** struct stat as newfstatat(2) fills it on x86_64 (144 bytes). */
+export interface RawStat {
+  dev: bigint;
+  ino: bigint;
+  nlink: bigint;
+  mode: number;
+  uid: number;
+  gid: number;
+  rdev: bigint;
+  size: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+const statBuffer = Buffer.alloc(144);
+
+export function fstatat(dirfd: number, path: string, flags: number): RawStat {
+  sys('fstatat', () => raw.syscallBuf(SYS_NEWFSTATAT, dirfd, path, statBuffer, flags));
+  const b = statBuffer;
+  const ns = (at: number): bigint => b.readBigInt64LE(at) * 1_000_000_000n + b.readBigInt64LE(at + 8);
+  return {
+    dev: b.readBigUInt64LE(0),
+    ino: b.readBigUInt64LE(8),
+    nlink: b.readBigUInt64LE(16),
+    mode: b.readUInt32LE(24),
+    uid: b.readUInt32LE(28),
+    gid: b.readUInt32LE(32),
+    rdev: b.readBigUInt64LE(40),
+    size: b.readBigInt64LE(48),
+    atimeNs: ns(72),
+    mtimeNs: ns(88),
+    ctimeNs: ns(104),
+  };
 }
 
 /** glibc's makedev(). */
@@ -192,8 +256,8 @@ export function devMinor(dev: bigint): number {
   return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
 }
 
-export function mknod(path: string, mode: number, dev: bigint): number {
-  return sys('mknod', () => raw.syscall4(SYS_MKNODAT, AT_FDCWD, path, mode, dev));
+export function mknodat(dirfd: number, path: string, mode: number, dev: bigint): number {
+  return sys('mknod', () => raw.syscall4(SYS_MKNODAT, dirfd, path, mode, dev));
 }
 
 const MAP_FAILED = (1n << 64n) - 1n;

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import { isRoot, restoreRoot } from './cred.ts';
-import { Executor } from './executor.ts';
+import { ExecutorServer } from './executor.ts';
 import { applyV8Flags, V8_FLAGS_ENV } from '../v8-flags.ts';
 
 function usage(msg: string): never {
@@ -50,9 +50,9 @@ function writeOut(s: string): void {
 function main(): void {
   applyV8Flags(process.env[V8_FLAGS_ENV]);
   const { workspace } = parseArgs(process.argv.slice(2));
-  let executor: Executor;
+  let executor: ExecutorServer;
   try {
-    executor = new Executor(workspace);
+    executor = new ExecutorServer(workspace);
   } catch (e) {
     usage(e instanceof Error ? e.message : String(e));
   }

@@ -1,24 +1,31 @@
-// One function per protocol op, issuing the real syscall. Paths reaching here
-// are already absolute and confined (see confine.ts); fds and dir streams are
-// looked up by name in Handles.
+// One function per protocol op, issuing the real syscall. Paths are resolved
+// in the case root (case-root.ts), under the request's credentials; fds and
+// dir streams are looked up by name in Handles.
+//
+// Where a syscall checks its arguments before it looks the path up, so do the
+// ops here, before resolving: the errno is the one the syscall would give.
 
 import fs from 'node:fs';
 import type { Bytes, Op, OpenFlag, RenameFlag, TimeSpec, Value, XattrFlag } from '../protocol.ts';
-import { closeDir, listDir, openDir, readDir, rewindDir, seekDir, tellDir } from './dirstream.ts';
-import { Refused, nodeCall } from './errors.ts';
+import { fdPath, on, type At, type CaseRoot } from './case-root.ts';
+import { OPENDIR_FLAGS, closeDir, dirStream, listDir, readDir, rewindDir, seekDir, tellDir } from './dirstream.ts';
+import { Refused, SysError, nodeCall } from './errors.ts';
 import type { Handles } from './handles.ts';
 import {
-  AT_FDCWD, AT_SYMLINK_NOFOLLOW, MS_SYNC, O_FLAGS, RENAME_FLAGS, SEEK,
+  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, MS_SYNC, O_FLAGS, RENAME_FLAGS, SEEK,
   S_IFBLK, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK, UTIME_NOW, UTIME_OMIT, XATTR_FLAGS,
-  makedev, memory, mknod, mmapShared, pageSize, raw, renameat2, sys,
+  makedev, memory, mknodat, mmapShared, pageSize, raw, renameat2, sys,
 } from './libc.ts';
-import { fstat, lstat, stat } from './stat.ts';
-import { scan, snapshot } from './view.ts';
+import { readlinkAt } from './readlink.ts';
+import { fstat, statAt, statValue } from './stat.ts';
+import { snapshot } from './view.ts';
 import { patternBytes } from '../fixture-pattern.ts';
-import { getXattr, listXattr, removeXattr, setXattr, type XattrTarget } from './xattr.ts';
+import { getXattr, listXattr, removeXattr, setXattr, xattrAt, type XattrTarget } from './xattr.ts';
 
 /** Mode for open(O_CREAT) when the request names none. */
 const DEFAULT_CREATE_MODE = 0o644;
+/** The mode bits open(2) keeps (openat2 refuses others, and any mode without O_CREAT). */
+const S_IALLUGO = 0o7777;
 
 function fromBytes(b: Bytes): Buffer {
   return Buffer.from(b.b64, 'base64');
@@ -78,16 +85,36 @@ function mmapWrite(fd: number, off: number, data: Buffer): number {
   return 0;
 }
 
-function xattrTarget(op: { path: string } | { fd: string }, nofollow: boolean, handles: Handles): XattrTarget {
-  if ('fd' in op) return { kind: 'fd', fd: handles.fd(op.fd) };
-  return { kind: nofollow ? 'lpath' : 'path', path: op.path };
+/** The flags of the at-calls for an At: the fd's own object is named by "" and AT_EMPTY_PATH. */
+function atFlags(at: At, flags: number): number {
+  return at.name === '' ? flags | AT_EMPTY_PATH : flags;
 }
 
-/**
- * Runs one op. `op` has its paths made absolute; `orig` is the request as
- * sent (snapshot items are named by the caller's path text).
- */
-export function runOp(op: Op, orig: Op, handles: Handles): Value {
+/** Runs a path op on the object a path names, following a final symlink (in the root). */
+function onObject<T>(root: CaseRoot, path: string, f: (fd: number) => T): T {
+  return on(root.object(path), (at) => f(at.dirfd));
+}
+
+/** Runs an xattr op, closing what resolving its path opened. */
+function withXattrTarget<T>(
+  op: { path: string } | { fd: string }, nofollow: boolean, root: CaseRoot, handles: Handles, f: (t: XattrTarget) => T,
+): T {
+  if ('fd' in op) return f({ kind: 'fd', fd: handles.fd(op.fd) });
+  const at = nofollow ? root.self(op.path) : root.object(op.path);
+  return on(at, (a) => f(xattrAt(a)));
+}
+
+/** The kind bits mknod(2) is given for each kind of node. */
+const NODE_TYPES = { fifo: S_IFIFO, chr: S_IFCHR, blk: S_IFBLK, sock: S_IFSOCK, file: S_IFREG } as const;
+
+/** renameat2(2) refuses these before looking anything up. */
+function renameFlagsValid(flags: number): boolean {
+  const { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } = RENAME_FLAGS;
+  return !((flags & RENAME_EXCHANGE) !== 0 && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) !== 0);
+}
+
+/** Runs one op; `root` resolves its paths. */
+export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
   switch (op.op) {
     case 'root':
     case 'reset':
@@ -96,8 +123,8 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
     case 'open': {
       handles.checkFreeFd(op.fd);
       const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
-      const fd = sys('open', () => raw.open(op.path, flags, op.mode ?? DEFAULT_CREATE_MODE));
-      handles.addFd(op.fd, fd);
+      const mode = flags & O_FLAGS.O_CREAT ? (op.mode ?? DEFAULT_CREATE_MODE) & S_IALLUGO : 0;
+      handles.addFd(op.fd, root.open(op.path, flags, mode));
       return op.fd;
     }
     case 'close': {
@@ -137,53 +164,74 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       return sys('lseek', () => raw.lseek(fd, op.off, SEEK[op.whence]));
     }
 
-    case 'stat': return stat(op.path);
-    case 'lstat': return lstat(op.path);
+    case 'stat': return on(root.object(op.path), (at) => statValue(statAt(at)));
+    case 'lstat': return on(root.self(op.path), (at) => statValue(statAt(at)));
     case 'fstat': return fstat(handles.fd(op.fd));
-    case 'access': return sys('access', () => raw.access(op.path, op.mode));
-    case 'chmod': return sys('chmod', () => raw.chmod(op.path, op.mode));
+    case 'access':
+      if ((op.mode & ~0o7) !== 0) throw new SysError('EINVAL', 'access');
+      return onObject(root, op.path, (fd) => sys('access', () => raw.access(fdPath(fd), op.mode)));
+    case 'chmod': return onObject(root, op.path, (fd) => sys('chmod', () => raw.chmod(fdPath(fd), op.mode)));
     case 'fchmod': {
       const fd = handles.fd(op.fd);
       return sys('fchmod', () => raw.fchmod(fd, op.mode));
     }
-    case 'chown': return sys('chown', () => raw.chown(op.path, ugid(op.uid), ugid(op.gid)));
-    case 'lchown': return sys('lchown', () => raw.lchown(op.path, ugid(op.uid), ugid(op.gid)));
+    case 'chown':
+      return onObject(root, op.path, (fd) => sys('chown', () => raw.fchownat(fd, '', ugid(op.uid), ugid(op.gid), AT_EMPTY_PATH)));
+    case 'lchown':
+      return on(root.self(op.path), (at) =>
+        sys('lchown', () => raw.fchownat(at.dirfd, at.name, ugid(op.uid), ugid(op.gid), atFlags(at, AT_SYMLINK_NOFOLLOW))));
     case 'fchown': {
       const fd = handles.fd(op.fd);
       return sys('fchown', () => raw.fchown(fd, ugid(op.uid), ugid(op.gid)));
     }
     case 'utimensat': {
+      // Both times UTIME_OMIT: utimensat(2) returns at once, without even looking the path up.
+      if (op.atime === 'UTIME_OMIT' && op.mtime === 'UTIME_OMIT') return 0;
       const times = timespecs(op.atime, op.mtime);
+      const at = op.nofollow === true ? root.self(op.path) : root.object(op.path);
       const flags = op.nofollow === true ? AT_SYMLINK_NOFOLLOW : 0;
-      return sys('utimensat', () => raw.utimensat(AT_FDCWD, op.path, times, flags));
+      return on(at, (a) => sys('utimensat', () => raw.utimensat(a.dirfd, a.name, times, atFlags(a, flags))));
     }
     case 'futimens': {
       const fd = handles.fd(op.fd);
       const times = timespecs(op.atime, op.mtime);
       return sys('futimens', () => raw.futimens(fd, times));
     }
-    case 'truncate': return sys('truncate', () => raw.truncate(op.path, op.len));
+    case 'truncate':
+      if (op.len < 0) throw new SysError('EINVAL', 'truncate');
+      return onObject(root, op.path, (fd) => sys('truncate', () => raw.truncate(fdPath(fd), op.len)));
     case 'ftruncate': {
       const fd = handles.fd(op.fd);
       return sys('ftruncate', () => raw.ftruncate(fd, op.len));
     }
 
-    case 'link': return sys('link', () => raw.link(op.from, op.to));
-    case 'symlink': return sys('symlink', () => raw.symlink(op.target, op.path));
-    case 'readlink': return nodeCall(() => fs.readlinkSync(op.path, 'utf8'));
-    case 'rename': return sys('rename', () => raw.rename(op.from, op.to));
-    case 'renameat2': return renameat2(op.from, op.to, orFlags<RenameFlag>(RENAME_FLAGS, op.flags));
-    case 'unlink': return sys('unlink', () => raw.unlink(op.path));
-    case 'rmdir': return sys('rmdir', () => raw.rmdir(op.path));
-    case 'mkdir': return sys('mkdir', () => raw.mkdir(op.path, op.mode));
+    // link(2) looks the old path up whole (not following a final symlink) before the new one's directory;
+    // the object is then linked through its magic link, which needs no CAP_DAC_READ_SEARCH (linkat(2)).
+    case 'link':
+      return on(root.object(op.from, true), (from) =>
+        on(root.entry(op.to), (to) =>
+          sys('link', () => raw.linkat(AT_FDCWD, fdPath(from.dirfd), to.dirfd, to.name, AT_SYMLINK_FOLLOW))));
+    case 'symlink': return on(root.entry(op.path), (at) => sys('symlink', () => raw.symlinkat(op.target, at.dirfd, at.name)));
+    case 'readlink': return on(root.self(op.path), readlinkAt);
+    case 'rename':
+      return on(root.entry(op.from), (from) => on(root.entry(op.to), (to) => renameat2(from.dirfd, from.name, to.dirfd, to.name, 0)));
+    case 'renameat2': {
+      const flags = orFlags<RenameFlag>(RENAME_FLAGS, op.flags);
+      if (!renameFlagsValid(flags)) throw new SysError('EINVAL', 'renameat2');
+      return on(root.entry(op.from), (from) => on(root.entry(op.to), (to) => renameat2(from.dirfd, from.name, to.dirfd, to.name, flags)));
+    }
+    case 'unlink': return on(root.entry(op.path), (at) => sys('unlink', () => raw.unlinkat(at.dirfd, at.name, 0)));
+    case 'rmdir': return on(root.entry(op.path), (at) => sys('rmdir', () => raw.unlinkat(at.dirfd, at.name, AT_REMOVEDIR)));
+    case 'mkdir': return on(root.entry(op.path), (at) => sys('mkdir', () => raw.mkdirat(at.dirfd, at.name, op.mode)));
     case 'mknod': {
-      const type = { fifo: S_IFIFO, chr: S_IFCHR, blk: S_IFBLK, sock: S_IFSOCK, file: S_IFREG }[op.kind];
-      return mknod(op.path, type | (op.mode & 0o7777), makedev(op.major ?? 0, op.minor ?? 0));
+      const mode = NODE_TYPES[op.kind] | (op.mode & 0o7777);
+      const dev = makedev(op.major ?? 0, op.minor ?? 0);
+      return on(root.entry(op.path), (at) => mknodat(at.dirfd, at.name, mode, dev));
     }
 
     case 'opendir': {
       handles.checkFreeDir(op.dir);
-      handles.addDir(op.dir, openDir(op.path));
+      handles.addDir(op.dir, dirStream(root.open(op.path, OPENDIR_FLAGS, 0)));
       return op.dir;
     }
     case 'readdir': return readDir(handles.dir(op.dir));
@@ -198,37 +246,32 @@ export function runOp(op: Op, orig: Op, handles: Handles): Value {
       return null;
     }
     case 'closedir': return closeDir(handles.dropDir(op.dir));
-    case 'listdir': return listDir(op.path);
+    case 'listdir': return listDir(root.open(op.path, OPENDIR_FLAGS, 0));
 
     case 'setxattr':
     case 'lsetxattr':
-    case 'fsetxattr':
-      return setXattr(
-        xattrTarget(op, op.op === 'lsetxattr', handles),
-        op.name,
-        fromBytes(op.value),
-        orFlags<XattrFlag>(XATTR_FLAGS, op.flags),
-      );
+    case 'fsetxattr': {
+      const value = fromBytes(op.value);
+      const flags = orFlags<XattrFlag>(XATTR_FLAGS, op.flags);
+      return withXattrTarget(op, op.op === 'lsetxattr', root, handles, (t) => setXattr(t, op.name, value, flags));
+    }
     case 'getxattr':
     case 'lgetxattr':
     case 'fgetxattr':
-      return toBytes(getXattr(xattrTarget(op, op.op === 'lgetxattr', handles), op.name));
+      return withXattrTarget(op, op.op === 'lgetxattr', root, handles, (t) => toBytes(getXattr(t, op.name)));
     case 'listxattr':
     case 'llistxattr':
     case 'flistxattr':
-      return listXattr(xattrTarget(op, op.op === 'llistxattr', handles));
+      return withXattrTarget(op, op.op === 'llistxattr', root, handles, listXattr);
     case 'removexattr':
     case 'lremovexattr':
     case 'fremovexattr':
-      return removeXattr(xattrTarget(op, op.op === 'lremovexattr', handles), op.name);
+      return withXattrTarget(op, op.op === 'lremovexattr', root, handles, (t) => removeXattr(t, op.name));
 
     case 'mmapwrite': return mmapWrite(handles.fd(op.fd), op.off, fromBytes(op.data));
 
-    case 'snapshot': {
-      const names = orig.op === 'snapshot' ? orig.paths : op.paths;
-      return snapshot(op.paths.map((abs, i): [string, string] => [names[i] ?? abs, abs]), op.statOnly ?? false);
-    }
-    case 'scan': return scan(op.path);
+    case 'snapshot': return snapshot(root, op.paths, op.statOnly ?? false);
+    case 'scan':
     case 'ctimeprobe':
     case 'exec':
     case 'mount':

@@ -1,9 +1,11 @@
 // stat(2) results in the protocol's shape.
 
-import fs from 'node:fs';
 import type { NodeKind, StatValue } from '../protocol.ts';
-import { nodeCall } from './errors.ts';
-import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, devMajor, devMinor } from './libc.ts';
+import type { At } from './case-root.ts';
+import {
+  AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
+  devMajor, devMinor, fstatat, type RawStat,
+} from './libc.ts';
 
 export function kindOfMode(mode: number): NodeKind {
   switch (mode & S_IFMT) {
@@ -18,13 +20,12 @@ export function kindOfMode(mode: number): NodeKind {
   }
 }
 
-export function statValue(st: fs.BigIntStats): StatValue {
-  const mode = Number(st.mode);
+export function statValue(st: RawStat): StatValue {
   return {
-    kind: kindOfMode(mode),
-    mode: mode & 0o7777,
-    uid: Number(st.uid),
-    gid: Number(st.gid),
+    kind: kindOfMode(st.mode),
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
     size: Number(st.size),
     nlink: Number(st.nlink),
     ino: st.ino.toString(),
@@ -36,18 +37,15 @@ export function statValue(st: fs.BigIntStats): StatValue {
   };
 }
 
-export function lstatRaw(p: string): fs.BigIntStats {
-  return nodeCall(() => fs.lstatSync(p, { bigint: true }));
-}
-
-export function lstat(p: string): StatValue {
-  return statValue(lstatRaw(p));
-}
-
-export function stat(p: string): StatValue {
-  return statValue(nodeCall(() => fs.statSync(p, { bigint: true })));
+/** lstat of an At: the name in its directory, or the fd's own object. */
+export function statAt(at: At): RawStat {
+  return at.name === '' ? fstatat(at.dirfd, '', AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) : fstatat(at.dirfd, at.name, AT_SYMLINK_NOFOLLOW);
 }
 
 export function fstat(fd: number): StatValue {
-  return statValue(nodeCall(() => fs.fstatSync(fd, { bigint: true })));
+  return statValue(fstatat(fd, '', AT_EMPTY_PATH));
+}
+
+export function isDir(st: RawStat): boolean {
+  return (st.mode & S_IFMT) === S_IFDIR;
 }

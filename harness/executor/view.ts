@@ -6,12 +6,13 @@
 // open for writing through a union mount would trigger copy-up.
 
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { NodeView, ScanEntry, SnapshotItem } from '../protocol.ts';
-import { listDir } from './dirstream.ts';
-import { SysError, nodeCall } from './errors.ts';
-import { O_FLAGS, O_NOATIME, raw, sys } from './libc.ts';
-import { lstatRaw, statValue } from './stat.ts';
+import { At, on, type CaseRoot } from './case-root.ts';
+import { openDirQuietly, readAll } from './dirstream.ts';
+import { SysError } from './errors.ts';
+import { AT_FDCWD, O_CLOEXEC, O_FLAGS, O_NOATIME, raw, sys, type Ptr, type RawStat } from './libc.ts';
+import { readlinkAt } from './readlink.ts';
+import { isDir, statAt, statValue } from './stat.ts';
 import { allXattrs } from './xattr.ts';
 
 const INLINE_MAX = 64;
@@ -19,21 +20,23 @@ const CHUNK = 1 << 20;
 // One buffer for every read: the executor answers one request at a time.
 const readBuffer = Buffer.allocUnsafe(CHUNK);
 
-function openForReading(path: string): number {
+function openForReading(at: At): number {
   // O_NONBLOCK: should the object have turned into a fifo since lstat, do not hang.
-  const base = O_FLAGS.O_RDONLY | O_FLAGS.O_NOFOLLOW | O_FLAGS.O_NONBLOCK;
+  const base = O_FLAGS.O_RDONLY | O_FLAGS.O_NOFOLLOW | O_FLAGS.O_NONBLOCK | O_CLOEXEC;
+  // By its name in its directory: an At of an fd's own object is never a regular file (see CaseRoot.self).
+  const open = (flags: number): number => raw.openat(at.dirfd, at.name, flags, 0);
   try {
-    return sys('open', () => raw.open(path, base | O_NOATIME, 0));
+    return sys('open', () => open(base | O_NOATIME));
   } catch (e) {
     // O_NOATIME needs ownership or CAP_FOWNER.
-    if (e instanceof SysError && e.errno === 'EPERM') return sys('open', () => raw.open(path, base, 0));
+    if (e instanceof SysError && e.errno === 'EPERM') return sys('open', () => open(base));
     throw e;
   }
 }
 
 /** sha256 of a regular file's content, and the content itself when small. */
-export function content(path: string): { sha256: string; data?: Buffer } {
-  const fd = openForReading(path);
+export function content(at: At): { sha256: string; data?: Buffer } {
+  const fd = openForReading(at);
   try {
     const hash = createHash('sha256');
     const buf = readBuffer;
@@ -66,71 +69,90 @@ const KNOWN_MAX = 4096;
 /** How much older than the last reading a ctime must be: far more than a timestamp tick. */
 const SETTLED_NS = 100_000_000n;
 
-function layerContent(abs: string, st: fs.BigIntStats): { sha256: string; data?: Buffer } {
-  if (st.size <= BigInt(INLINE_MAX)) return content(abs);
+function layerContent(at: At, abs: string, st: RawStat): { sha256: string; data?: Buffer } {
+  if (st.size <= BigInt(INLINE_MAX)) return content(at);
   const stat = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.nlink}`;
   const k = known.get(abs);
   if (k && k.stat === stat && st.ctimeNs < k.readAt - SETTLED_NS) return { sha256: k.sha256 };
   const readAt = BigInt(Date.now()) * 1_000_000n; // before reading: a change while it reads is not trusted
-  const c = content(abs);
+  const c = content(at);
   if (known.size >= KNOWN_MAX) known.clear();
   known.set(abs, { stat, sha256: c.sha256, readAt });
   return c;
 }
 
-/** The view of one object that exists (lstat already done); `inLayer`: read directly from a layer directory. */
-function viewOf(name: string, abs: string, st: fs.BigIntStats, inLayer = false): NodeView {
+/** The view of one object that exists (lstat already done); `layerPath`: read directly from a layer directory, at that path. */
+function viewOf(name: string, at: At, st: RawStat, layerPath?: string): NodeView {
   const stat = statValue(st);
-  const target = stat.kind === 'symlink' ? nodeCall(() => fs.readlinkSync(abs, 'utf8')) : undefined;
-  const c = stat.kind === 'file' ? (inLayer ? layerContent(abs, st) : content(abs)) : undefined;
+  const target = stat.kind === 'symlink' ? readlinkAt(at) : undefined;
+  const c = stat.kind === 'file' ? (layerPath !== undefined ? layerContent(at, layerPath, st) : content(at)) : undefined;
   return {
     path: name,
     stat,
     ...(target !== undefined ? { target } : {}),
     ...(c !== undefined ? { sha256: c.sha256 } : {}),
     ...(c?.data !== undefined ? { data: { b64: c.data.toString('base64') } } : {}),
-    xattrs: allXattrs(abs),
+    xattrs: allXattrs(at),
   };
 }
 
-/**
- * snapshot: one item per path, the view or lstat's errno. `paths` pairs request text with absolute path.
- * With `statOnly` a view holds the stat alone (no link target, content or xattrs).
- */
-export function snapshot(paths: ReadonlyArray<readonly [string, string]>, statOnly = false): SnapshotItem[] {
-  return paths.map(([name, abs]): SnapshotItem => {
-    let st: fs.BigIntStats;
+/** One snapshot item: the view, or the errno of lstat (resolving the path included). */
+function snapshotItem(root: CaseRoot, path: string, statOnly: boolean): SnapshotItem {
+  let at: At;
+  try {
+    at = root.self(path);
+  } catch (e) {
+    if (e instanceof SysError) return { path, errno: e.errno };
+    throw e;
+  }
+  return on(at, (): SnapshotItem => {
+    let st: RawStat;
     try {
-      st = lstatRaw(abs);
+      st = statAt(at);
     } catch (e) {
-      if (e instanceof SysError) return { path: name, errno: e.errno };
+      if (e instanceof SysError) return { path, errno: e.errno };
       throw e;
     }
-    return { path: name, view: statOnly ? { path: name, stat: statValue(st), xattrs: {} } : viewOf(name, abs, st) };
+    return { path, view: statOnly ? { path, stat: statValue(st), xattrs: {} } : viewOf(path, at, st) };
   });
+}
+
+/**
+ * snapshot: one item per path (relative to the root), the view or lstat's errno.
+ * With `statOnly` a view holds the stat alone (no link target, content or xattrs).
+ */
+export function snapshot(root: CaseRoot, paths: readonly string[], statOnly = false): SnapshotItem[] {
+  return paths.map((p) => snapshotItem(root, p, statOnly));
 }
 
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** scan: every object under a layer directory (not the directory itself), sorted by relative path. */
+/**
+ * scan: every object under a layer directory (not the directory itself), sorted by relative path.
+ * Walked by directory fds, never following a symlink: what a layer holds cannot lead it elsewhere.
+ */
 export function scan(dir: string): ScanEntry[] {
-  const top = lstatRaw(dir);
-  if (!top.isDirectory()) throw new SysError('ENOTDIR', 'scan');
   const out: ScanEntry[] = [];
-  const walk = (absDir: string, relDir: string): string[] => {
-    const names = listDir(absDir, true).map((e) => e.name);
-    for (const name of names) {
-      const rel = relDir === '' ? name : `${relDir}/${name}`;
-      const abs = `${absDir}/${name}`;
-      const st = lstatRaw(abs);
-      const entry: ScanEntry = viewOf(rel, abs, st, true);
-      if (st.isDirectory()) entry.entries = walk(abs, rel);
-      out.push(entry);
+  const walk = (stream: Ptr, absDir: string, relDir: string): string[] => {
+    try {
+      const dirfd = raw.dirfd(stream);
+      const names = readAll(stream).map((e) => e.name);
+      for (const name of names) {
+        const rel = relDir === '' ? name : `${relDir}/${name}`;
+        const abs = `${absDir}/${name}`;
+        const at = new At(dirfd, name, false);
+        const st = statAt(at);
+        const entry: ScanEntry = viewOf(rel, at, st, abs);
+        if (isDir(st)) entry.entries = walk(openDirQuietly(dirfd, name), abs, rel);
+        out.push(entry);
+      }
+      return names;
+    } finally {
+      raw.closedir(stream);
     }
-    return names;
   };
-  walk(dir, '');
+  walk(openDirQuietly(AT_FDCWD, dir), dir, '');
   return out.sort((a, b) => byteOrder(a.path, b.path));
 }

@@ -1,6 +1,7 @@
 // Extended attributes through libc, in the three flavours: by path following
 // symlinks, by path not following (l-), and by fd (f-).
 
+import { fdPath, type At } from './case-root.ts';
 import { SysError } from './errors.ts';
 import { raw, sys } from './libc.ts';
 
@@ -8,6 +9,16 @@ export type XattrTarget =
   | { kind: 'path'; path: string }
   | { kind: 'lpath'; path: string }
   | { kind: 'fd'; fd: number };
+
+/**
+ * The object an At names, for the path-taking xattr calls (there are no *at
+ * ones before Linux 6.13): a name is looked up in its directory through the
+ * directory fd's magic link, without following it; the fd's own object is its
+ * magic link, which lands on the object itself, a symlink included.
+ */
+export function xattrAt(at: At): XattrTarget {
+  return at.name === '' ? { kind: 'path', path: fdPath(at.dirfd) } : { kind: 'lpath', path: `${fdPath(at.dirfd)}/${at.name}` };
+}
 
 /** Calls a size-probing xattr getter (size 0 first, then with a buffer), retrying on ERANGE. */
 function readSized(call: string, f: (buf: Buffer | null, size: number) => number): Buffer {
@@ -66,18 +77,19 @@ export function removeXattr(t: XattrTarget, name: string): number {
  * Names that vanish or cannot be read between list and get are left out;
  * a filesystem without xattr support gives {}.
  */
-export function allXattrs(path: string): Record<string, string> {
+export function allXattrs(at: At): Record<string, string> {
   const out: Record<string, string> = {};
+  const t = xattrAt(at);
   let names: string[];
   try {
-    names = listXattr({ kind: 'lpath', path });
+    names = listXattr(t);
   } catch (e) {
     if (e instanceof SysError && (e.errno === 'EOPNOTSUPP' || e.errno === 'ENOTSUPP')) return out;
     throw e;
   }
   for (const name of names) {
     try {
-      out[name] = getXattr({ kind: 'lpath', path }, name).toString('base64');
+      out[name] = getXattr(t, name).toString('base64');
     } catch (e) {
       if (!(e instanceof SysError)) throw e;
     }
