@@ -14,7 +14,7 @@ import { makeTarget } from '../harness/targets/index.ts';
 import { SCRATCH_PREFIX } from '../harness/workspace.ts';
 import type { Case } from '../suite/dsl.ts';
 import { dir, file, symlink } from '../suite/fixture.ts';
-import * as s from '../suite/steps.ts';
+import { s } from '../suite/steps.ts';
 
 const TIMEOUT = 15_000;
 const DEEP = '../'.repeat(32);

@@ -4,6 +4,7 @@
 // Every wrapper here returns the raw C result; `sys()` turns a failing result
 // into a SysError carrying errno, read right after the call.
 
+import type { OpenFlag, RenameFlag, Whence, XattrFlag } from '../ops/fields.ts';
 import koffi from 'koffi';
 import { errnoName } from './errno.ts';
 import { SysError } from './errors.ts';
@@ -36,7 +37,7 @@ export const O_FLAGS = {
   O_NONBLOCK: 0o4000,
   O_DIRECTORY: 0o200000,
   O_NOFOLLOW: 0o400000,
-} as const;
+} as const satisfies Record<OpenFlag, number>;
 export const O_NOATIME = 0o1000000;
 export const O_CLOEXEC = 0o2000000;
 export const O_PATH = 0o10000000;
@@ -44,10 +45,10 @@ export const O_PATH = 0o10000000;
 export const RESOLVE_NO_MAGICLINKS = 0x02;
 export const RESOLVE_IN_ROOT = 0x10;
 
-export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2 } as const;
+export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2 } as const satisfies Record<Whence, number>;
 
-export const RENAME_FLAGS = { RENAME_NOREPLACE: 1, RENAME_EXCHANGE: 2, RENAME_WHITEOUT: 4 } as const;
-export const XATTR_FLAGS = { XATTR_CREATE: 1, XATTR_REPLACE: 2 } as const;
+export const RENAME_FLAGS = { RENAME_NOREPLACE: 1, RENAME_EXCHANGE: 2, RENAME_WHITEOUT: 4 } as const satisfies Record<RenameFlag, number>;
+export const XATTR_FLAGS = { XATTR_CREATE: 1, XATTR_REPLACE: 2 } as const satisfies Record<XattrFlag, number>;
 
 export const UTIME_NOW = (1 << 30) - 1;
 export const UTIME_OMIT = (1 << 30) - 2;
