@@ -1,6 +1,7 @@
 // Every case of the suite, in a stable order.
 import type { Case } from './dsl.ts';
 import { copyupCases } from './cases/copyup.ts';
+import { depthCases } from './cases/depth.ts';
 import { enospcCases } from './cases/enospc.ts';
 import { errorCases } from './cases/errors.ts';
 import { renameat2Cases } from './cases/renameat2.ts';
@@ -31,5 +32,6 @@ export function allCases(): Case[] {
     ...enospcCases,
     ...errorCases,
     ...renameat2Cases,
+    ...depthCases,
   ];
 }

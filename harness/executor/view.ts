@@ -96,7 +96,7 @@ function viewOf(name: string, at: At, st: RawStat, layerPath?: string): NodeView
   };
 }
 
-/** One snapshot item: the view, or the errno of lstat (resolving the path included). */
+/** One snapshot item: the view, or the errno of lstat (resolving the path included) or of reading the object. */
 function snapshotItem(root: CaseRoot, path: string, statOnly: boolean): SnapshotItem {
   let at: At;
   try {
@@ -106,14 +106,14 @@ function snapshotItem(root: CaseRoot, path: string, statOnly: boolean): Snapshot
     throw e;
   }
   return on(at, (): SnapshotItem => {
-    let st: RawStat;
+    // A target that can stat the object but not read it (its content, its xattrs) shows that errno too.
     try {
-      st = statAt(at);
+      const st = statAt(at);
+      return { path, view: statOnly ? { path, stat: statValue(st), xattrs: {} } : viewOf(path, at, st) };
     } catch (e) {
       if (e instanceof SysError) return { path, errno: e.errno };
       throw e;
     }
-    return { path, view: statOnly ? { path, stat: statValue(st), xattrs: {} } : viewOf(path, at, st) };
   });
 }
 

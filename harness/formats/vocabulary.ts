@@ -1,6 +1,6 @@
 // The one vocabulary every on-disk format is read into, and its transcript lines.
 import type { NodeView, ScanEntry } from '../protocol.ts';
-import { contentText, octal, timeText, xattrText } from '../transcript/format.ts';
+import { contentText, octal, pathText, timeText, xattrText } from '../transcript/format.ts';
 
 export type UpperObject =
   | { path: string; kind: 'whiteout' }
@@ -28,7 +28,7 @@ export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] 
   const whiteouts = objects.filter((o) => o.kind === 'whiteout').map((o) => `${o.path}/`);
   for (const o of objects) {
     if (whiteouts.some((w) => o.path.startsWith(w))) continue;
-    if (o.kind !== 'object') { lines.push(`${o.path}: ${o.kind}`); continue; }
+    if (o.kind !== 'object') { lines.push(`${pathText(o.path)}: ${o.kind}`); continue; }
     const s = o.view.stat;
     const opaque = o.opaque === true && lower.all.has(o.path);
     if (s.kind === 'dir' && !opaque && o.redirect === undefined && lower.dirs.get(o.path) === dirMeta(o.view)) continue;
@@ -46,7 +46,7 @@ export function upperLines(objects: UpperObject[], lower: LowerPaths): string[] 
       if (content && !o.metacopy) parts.push(content);
     }
     parts.push(...xattrText(o.view.xattrs));
-    lines.push(`${o.path}: ${parts.join(' ')}`);
+    lines.push(`${pathText(o.path)}: ${parts.join(' ')}`);
   }
   return lines;
 }

@@ -98,7 +98,10 @@ export const OPS = {
   unlink: spec('step', 'int', at, { unlink: (p: string) => ({ path: p }) }),
   rmdir: spec('step', 'int', at, { rmdir: (p: string) => ({ path: p }) }),
   mkdir: spec('step', 'int', { path, mode: uint }, { mkdir: (p: string, mode = 0o755) => ({ path: p, mode }) }),
-  mknod: spec('step', 'int', { path, kind: oneOf(MKNOD_KINDS), mode: uint, major: optional(uint), minor: optional(uint) }),
+  mknod: spec('step', 'int', { path, kind: oneOf(MKNOD_KINDS), mode: uint, major: optional(uint), minor: optional(uint) }, {
+    mkfifo: (p: string, mode = 0o644) => ({ path: p, kind: 'fifo' as const, mode }),
+    mknod: (p: string, kind: 'chr' | 'blk', major: number, minor: number, mode = 0o644) => ({ path: p, kind, mode, major, minor }),
+  }),
 
   // Directory streams.
   opendir: spec('step', 'handle', { path, dir: handle }, { opendir: (p: string, name: string) => ({ path: p, dir: name }) }),

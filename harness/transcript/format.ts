@@ -26,6 +26,27 @@ export class Aliases {
   }
 }
 
+/** Paths longer than this print in short form (the suite's deep paths reach PATH_MAX). */
+const LONG_PATH = 300;
+
+/**
+ * A path as a transcript shows it. A long one prints as its length and its
+ * components, a run of one character as `a{240}` and a repeated component
+ * once with its count: `<4095>a{240}*16/f{239}`.
+ */
+export function pathText(p: string): string {
+  if (p.length <= LONG_PATH) return p;
+  const words = p.split('/').map((c) => (c.length > 1 && c === c[0]!.repeat(c.length) ? `${c[0]}{${c.length}}` : c));
+  const runs: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let n = 1;
+    while (words[i + n] === words[i]) n++;
+    runs.push(n > 1 ? `${words[i]}*${n}` : words[i]!);
+    i += n;
+  }
+  return `<${p.length}>${runs.join('/')}`;
+}
+
 export const octal = (mode: number) => mode.toString(8).padStart(4, '0');
 
 /** Text as a JSON string when it is short printable UTF-8, else its length and digest. */

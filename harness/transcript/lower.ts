@@ -1,5 +1,6 @@
 // A lower layer must come out of a case byte-for-byte as it went in.
 import type { ScanEntry } from '../protocol.ts';
+import { pathText } from './format.ts';
 
 /** What changed in one lower layer: `-path` gone, `~path` changed, `+path` new. Any change fails the case. */
 export interface LowerCheck {
@@ -27,10 +28,10 @@ export function lowerCheck(index: number, before: ScanEntry[], after: ScanEntry[
   const now = new Map(after.map((e) => [e.path, fingerprint(e)]));
   const changes: string[] = [];
   for (const [p, f] of was) {
-    if (!now.has(p)) changes.push(`-${p}`);
-    else if (now.get(p) !== f) changes.push(`~${p}`);
+    if (!now.has(p)) changes.push(`-${pathText(p)}`);
+    else if (now.get(p) !== f) changes.push(`~${pathText(p)}`);
   }
-  for (const p of now.keys()) if (!was.has(p)) changes.push(`+${p}`);
+  for (const p of now.keys()) if (!was.has(p)) changes.push(`+${pathText(p)}`);
   return { index, changes };
 }
 

@@ -4,7 +4,7 @@ import type { DirEntry, Response, StatValue } from '../protocol.ts';
 import type { Bytes, TimeSpec } from '../ops/fields.ts';
 import { specOf, type AnswerKind } from '../ops/table.ts';
 import type { Step } from '../../suite/steps.ts';
-import { Aliases, bytesText, statText, timeSpecText, timeText } from './format.ts';
+import { Aliases, bytesText, pathText, statText, timeSpecText, timeText } from './format.ts';
 
 const isBytes = (v: unknown): v is Bytes => typeof v === 'object' && v !== null && 'b64' in v;
 const isTimeSpec = (v: unknown): v is TimeSpec =>
@@ -23,7 +23,8 @@ function argText(key: string, v: unknown): string {
 /** The call: the op's name, then its arguments in the table's order. */
 export function stepText(step: Step): string {
   const op = step.op as Step['op'] & Readonly<Record<string, unknown>>;
-  const args = Object.keys(specOf(op.op).fields).filter((k) => op[k] !== undefined).map((k) => argText(k, op[k]));
+  const fields = specOf(op.op).fields;
+  const args = Object.keys(fields).filter((k) => op[k] !== undefined).map((k) => (fields[k]!.path ? argText(k, pathText(op[k] as string)) : argText(k, op[k])));
   const who = step.cred ? `[${step.cred.uid}:${step.cred.gid}] ` : '';
   return who + [op.op, ...args.filter(Boolean)].join(' ');
 }
