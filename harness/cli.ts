@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Case } from '../suite/dsl.ts';
-import { allCases } from '../suite/index.ts';
+import { CaseFileError, loadSuite } from './suite-load.ts';
+import { stopCode, trapSignals } from './cleanup.ts';
 import { makeTarget, targetNames } from './targets/index.ts';
 import { TargetError, type Target } from './targets/target.ts';
 import { runSuite, type CaseResult } from './run.ts';
@@ -18,7 +19,16 @@ import { writeCompare } from './compare.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `usage: union-conformance [options]
-  --target NAME     reference (default), plain, overlayfs[:redirect_dir=on,index=on,...], fuse-overlayfs
+  --target NAME     the filesystem under test:
+                      reference (default)    the bundled FUSE reference, unionref
+                      plain                  a plain directory: the POSIX oracle
+                      overlayfs[:OPTS]       kernel overlayfs; OPTS e.g. redirect_dir=on,index=on
+                      fuse-overlayfs
+                      unionfs-fuse
+                      aufs
+                      custom:FILE            your own, described by FILE (harness/targets/custom.ts)
+                      ssh://[user@]host[:port][/base]?fs=overlayfs|fuse-overlayfs[,OPTS]
+                      uml[:overlayfs[:OPTS]|:fuse-overlayfs[:OPTS]|:reference]
   --tap             print TAP instead of the text report
   --junit FILE      also write JUnit XML to FILE
   --baseline FILE   known failures ("<target> <case id>" lines): only new failures and fixed ones fail the run
@@ -30,7 +40,9 @@ const USAGE = `usage: union-conformance [options]
   --timeout MS      per-case time limit (default 20000)
   --jobs N          cases run at once, each with its own executor and mount (default: one per core, at most 4;
                     1 on a remote host)
-  --list            list case ids and exit`;
+  --list            list case ids and exit
+exit status: 0 no case failed, 1 a case failed, 2 bad usage or case file, 3 the target cannot run here,
+  128+N on signal N (130 Ctrl-C, 143 SIGTERM), 141 stdout closed (as SIGPIPE would)`;
 
 class UsageError extends Error {}
 
@@ -38,7 +50,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(argv);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TargetError || e instanceof BaselineError) {
+    // Whatever fails once the run is stopping fails because it is stopping.
+    const stopping = stopCode();
+    if (stopping !== null) return stopping;
+    if (e instanceof UsageError || e instanceof TargetError || e instanceof BaselineError || e instanceof CaseFileError) {
       process.stderr.write(`union-conformance: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write(`${USAGE}\n`);
       return 2;
@@ -51,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeNumbers(argv),
       allowPositionals: true,
       options: {
         target: { type: 'string', default: process.env.TARGET || 'reference' },
@@ -78,15 +93,15 @@ async function run(argv: string[]): Promise<number> {
   }
   if (parsed.positionals.length && !args.compare) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   const filters = args.filter ?? [];
-  const cases = allCases().filter((c) => filters.length === 0 || filters.some((f) => String(c.id).includes(f)));
+  const all = await loadSuite();
+  for (const f of filters) if (!all.some((c) => String(c.id).includes(f))) throw new UsageError(`--filter '${f}' matches no case id (--list shows them)`);
+  const cases = all.filter((c) => filters.length === 0 || filters.some((f) => String(c.id).includes(f)));
   if (args.list) {
     for (const c of cases) process.stdout.write(`${c.id}\n`);
     return 0;
   }
-  const timeoutMs = Number(args.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of ms, got '${args.timeout}'`);
-  const jobs = args.jobs === undefined ? undefined : Number(args.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs must be a whole number from 1 to 64, got '${args.jobs}'`);
+  const timeoutMs = wholeNumber('--timeout', args.timeout!, 1, MAX_TIMEOUT_MS);
+  const jobs = args.jobs === undefined ? undefined : wholeNumber('--jobs', args.jobs, 1, 64);
   const baseline = args.baseline ? loadBaseline(args.baseline) : undefined;
   const opts = { cases, timeoutMs, golden: args.golden!, tap: args.tap!, baseline, ...(jobs ? { jobs } : {}) };
 
@@ -95,17 +110,20 @@ async function run(argv: string[]): Promise<number> {
     const targets = names.map((n) => makeTarget(n));
     const runs: RunSummary[] = [];
     for (const target of targets) {
+      if (stopCode() !== null) break;
       const dir = join(ROOT, 'results', targetSlug(target.name));
       const r = await runTarget(target, { ...opts, record: dir });
       if (r.summary) runs.push(r.summary);
     }
+    const stopping = stopCode();
+    if (stopping !== null) return stopping;
     process.stdout.write(`wrote ${writeCompare(join(ROOT, 'results'), runs)}\n`);
     return 0;
   }
 
   const target = makeTarget(args.target!);
   const r = await runTarget(target, { ...opts, record: args.record });
-  if (args.junit) writeFileSync(args.junit, junit(target.name, r.results, r.ms));
+  if (args.junit && stopCode() === null) writeFileSync(args.junit, junit(target.name, r.results, r.ms));
   return r.code;
 }
 
@@ -136,12 +154,15 @@ async function runTarget(
     ...(o.jobs ? { jobs: o.jobs } : {}),
     onStart: (id, done, total) => progress.start(id, done, total),
     onResult: (r) => {
+      if (stopCode() !== null) return;
       progress.result(r);
       if (o.record) recordTranscript(o.record, r, o.golden);
       if (!o.tap) process.stdout.write(`${caseReport(r)}\n`);
     },
   });
   const ms = Date.now() - started;
+  const stopping = stopCode();
+  if (stopping !== null) return { results, ms, code: stopping };
   const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden) : undefined;
   if (o.tap) await tapReport(results);
   else process.stdout.write(`${totals(target.name, results, ms)}\n`);
@@ -154,4 +175,25 @@ async function runTarget(
   return { results, ms, code, ...(summary ? { summary } : {}) };
 }
 
+/** Longer than a day is a mistake (and past 2^31 ms a timer fires at once). */
+const MAX_TIMEOUT_MS = 86_400_000;
+
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return n;
+}
+
+/** `--timeout -1` is a bad number, not a missing one: passed on as `--timeout=-1`, for wholeNumber to say so. */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if ((argv[i] === '--timeout' || argv[i] === '--jobs') && next !== undefined && /^-\d/.test(next)) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
+trapSignals();
 process.exitCode = await main(process.argv.slice(2));

@@ -63,9 +63,13 @@ async function tickWait(exec: Executor, workspace: string): Promise<number> {
 
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
   const skip = target.skipReason?.() ?? null;
-  const ws = await target.host.workspace();
+  // Made first, so that a signal while the workspace is being made waits for its removal.
+  const cleanup = new Cleanup(true);
+  const ws = await target.host.workspace().catch(async (e: unknown) => {
+    await cleanup.run();
+    throw e;
+  });
   const workspace = ws.dir;
-  const cleanup = new Cleanup();
   cleanup.add(() => ws.dispose());
   cleanup.add(() => target.close?.());
   // A kernel target's run on this machine is short: no optimizing compiler (v8-flags.ts).

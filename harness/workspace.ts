@@ -47,11 +47,16 @@ export async function localWorkspace(): Promise<Workspace> {
     removeCaseDir: async (caseDir) => removal.add(caseDir),
     dispose: async () => {
       await removal.flush();
+      // A terminal's Ctrl-C reaches every process of the group: an umount at work then dies, and
+      // leaves its mount. What is left inside is detached, and said; the tmpfs is unmounted again.
+      for (const m of mountsUnder(dir).filter((m) => m !== dir).reverse()) {
+        process.stderr.write(`cleanup: detaching ${m}, left mounted\n`);
+        await runLocal(['umount', '-l', m]);
+      }
       if (scratch === 'tmpfs') {
-        const inside = mountsUnder(dir).filter((m) => m !== dir);
-        if (inside.length) throw new Error(`not removing ${dir}: still mounted at ${inside.join(', ')}`);
-        const r = await runLocal(['umount', dir]);
-        if (r.code !== 0) throw new Error(`umount ${dir}: ${r.stderr.trim()}`);
+        let r = await runLocal(['umount', dir]);
+        if (r.code !== 0 && mountsUnder(dir).length) r = await runLocal(['umount', '-l', dir]);
+        if (r.code !== 0 && mountsUnder(dir).length) throw new Error(`umount ${dir}: ${r.stderr.trim()}`);
       }
       removeUnmounted(dir);
     },

@@ -13,7 +13,7 @@ import { verdictText } from '../harness/classify.ts';
 import { localHost } from '../harness/host.ts';
 import type { Action } from '../harness/plan/plan.ts';
 import type { Layout } from '../harness/targets/target.ts';
-import { caseMounts, GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
+import { caseMounts, GOLDEN, ROOT, runMounts } from './fixtures/util.ts';
 
 const hang: Case = {
   id: 'robust/hang', spec: 'File copyup', claim: 'opening a fifo with no writer blocks forever', tags: [],
@@ -27,13 +27,13 @@ const tamper = async (l: Layout) => void (await localHost.run(['sh', '-c', `echo
 t.test('a hung case is killed as fail:timeout, its mount freed, and the next case runs', async (t) => {
   const rs = await runSuite([hang, fine, hang], makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
   t.same(rs.map((r) => verdictText(r.verdict)), ['fail:timeout', 'pass', 'fail:timeout']);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
 });
 
 t.test('on a FUSE target a hung case is aborted through fusectl and the daemon is ended', async (t) => {
   const rs = await runSuite([hang, fine], makeTarget('fuse-overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 1500 });
   t.same(rs.map((r) => verdictText(r.verdict)), ['fail:timeout', 'pass']);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
   t.same(execFileSync('sh', ['-c', 'pgrep -x fuse-overlayfs -P $PPID || true'], { encoding: 'utf8' }).trim(), '', 'no daemon left');
 });
 
@@ -52,7 +52,7 @@ t.test('a target that writes to a lower layer fails the case as lower-changed', 
   const rs = await runSuite([fine], evil, { goldenDir: GOLDEN, caseTimeoutMs: 5000 });
   t.equal(verdictText(rs[0]!.verdict), 'fail:lower-changed');
   t.match(rs[0]!.transcript, /lower0: CHANGED ~f/);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
 });
 
 t.test('a lower layer shared between cases is not mounted again once a case changed it', async (t) => {
@@ -73,7 +73,7 @@ t.test('a lower layer shared between cases is not mounted again once a case chan
   t.match(rs[1]!.transcript, /lower0: CHANGED ~f/);
   t.equal(lowers[1], lowers[0], 'the second case mounted the first one\'s layer');
   t.not(lowers[2], lowers[1], 'the third got a freshly written one');
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
 });
 
 t.test('a mount that fails inside a case sent in one piece is fail:setup, and the run goes on', async (t) => {
@@ -84,7 +84,7 @@ t.test('a mount that fails inside a case sent in one piece is fail:setup, and th
   const rs = await runSuite([fine, fine], flaky, { goldenDir: GOLDEN, caseTimeoutMs: 5000, jobs: 1 });
   t.same(rs.map((r) => verdictText(r.verdict)), ['fail:setup', 'pass']);
   t.match(rs[0]!.error, /^mount: ENOENT/);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
 });
 
 t.test('lanes: two at a time give the transcripts of one at a time, reported in case order', async (t) => {
@@ -94,7 +94,7 @@ t.test('lanes: two at a time give the transcripts of one at a time, reported in 
   const two = await runSuite(slice, makeTarget('overlayfs'), { goldenDir: GOLDEN, caseTimeoutMs: 20_000, jobs: 2, onResult: (r) => order.push(r.id) });
   t.same(two.map((r) => r.transcript), one.map((r) => r.transcript));
   t.same(order, slice.map((c) => c.id));
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
 });
 
 t.test('Ctrl-C in the middle of a case leaves no mount and no process', async (t) => {
@@ -103,7 +103,7 @@ t.test('Ctrl-C in the middle of a case leaves no mount and no process', async (t
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const deadline = Date.now() + 20_000;
-  while (caseMounts().length === 0) {
+  while (caseMounts(child.pid).length === 0) {
     if (Date.now() > deadline) t.fail(`the run never mounted: ${out}`);
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -112,7 +112,7 @@ t.test('Ctrl-C in the middle of a case leaves no mount and no process', async (t
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   t.equal(code, 130, 'exit code of an interrupted run');
   t.match(out, /interrupted: cleaning up/);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(child.pid), [], 'no mount left behind');
   t.same(processesOf(child.pid!), [], 'no process of the run is left');
 });
 

@@ -4,10 +4,14 @@
 //   format = NAME          overlayfs | overlayfs-userxattr | fuse-overlayfs | unionfs-fuse | aufs
 //   foreground = yes|no    yes: the mount command serves in the foreground (a FUSE -f daemon)
 //   lower-separator = :    how {lowers} joins the lower layers, topmost first
+//   mount-timeout = 15     seconds the mount command may take (foreground: until the mount is there)
+import { execFile, type ExecFileException } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { FORMATS } from '../formats/index.ts';
 import { localHost, must } from '../host.ts';
-import { abortFuse, mountInfo, startFuse, stopFuse } from './fuse-daemon.ts';
+import { mountsUnder } from '../mounts.ts';
+import { stopSignal } from '../cleanup.ts';
+import { abortFuse, mountInfo, MountError, startFuse, stopFuse } from './fuse-daemon.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
 
 export interface CustomConfig {
@@ -16,9 +20,12 @@ export interface CustomConfig {
   format: string;
   foreground: boolean;
   lowerSeparator: string;
+  /** Present when the file sets it; MOUNT_TIMEOUT_S otherwise. */
+  mountTimeoutS?: number;
 }
 
-const KEYS = ['mount', 'unmount', 'format', 'foreground', 'lower-separator'];
+const KEYS = ['mount', 'unmount', 'format', 'foreground', 'lower-separator', 'mount-timeout'];
+const MOUNT_TIMEOUT_S = 15;
 
 export function parseCustomConfig(text: string, file: string): CustomConfig {
   const kv = new Map<string, string>();
@@ -36,13 +43,41 @@ export function parseCustomConfig(text: string, file: string): CustomConfig {
   if (!FORMATS[format]) throw new TargetError(`${file}: unknown format '${format}' (known: ${Object.keys(FORMATS).join(', ')})`);
   const foreground = kv.get('foreground') ?? 'no';
   if (!/^(yes|no)$/.test(foreground)) throw new TargetError(`${file}: foreground must be yes or no, got '${foreground}'`);
+  const timeout = kv.get('mount-timeout');
+  if (timeout !== undefined && !(/^\d+$/.test(timeout) && Number(timeout) >= 1 && Number(timeout) <= 3600)) {
+    throw new TargetError(`${file}: mount-timeout must be a whole number of seconds from 1 to 3600, got '${timeout}'`);
+  }
   return {
     mount: mount.split(/\s+/),
     unmount: (kv.get('unmount') ?? 'umount {mnt}').split(/\s+/),
     format,
     foreground: foreground === 'yes',
     lowerSeparator: kv.get('lower-separator') ?? ':',
+    ...(timeout !== undefined ? { mountTimeoutS: Number(timeout) } : {}),
   };
+}
+
+/**
+ * Runs a mount command that returns once it has mounted, and checks that it did: one that
+ * hangs is killed after `limitS`, and what one mounts elsewhere in the case's directory is
+ * detached. Ends at once when the run is stopped.
+ */
+async function mountWith(argv: string[], l: Layout, limitS: number): Promise<void> {
+  const before = new Set(mountsUnder(l.caseDir));
+  const error = await new Promise<ExecFileException | null>((resolve) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: limitS * 1000, killSignal: 'SIGKILL', signal: stopSignal }, (e, _out, stderr) => {
+      if (e && typeof e.code === 'number') e.message = `exit ${e.code}: ${stderr.trim()}`;
+      resolve(e);
+    });
+  });
+  if (error?.code === 'ABORT_ERR') throw new MountError(`${argv[0]}: stopped with the run`);
+  if (error?.killed) throw new MountError(`${argv.join(' ')}: timed out after ${limitS} s`);
+  if (error) throw new MountError(`${argv.join(' ')}: ${typeof error.code === 'string' ? error.code : error.message}`);
+  if (mountInfo(l.mnt)) return;
+  const elsewhere = mountsUnder(l.caseDir).filter((m) => !before.has(m)).reverse();
+  for (const m of elsewhere) await localHost.run(['umount', '-l', m]);
+  const where = elsewhere.length ? ` (it mounted ${elsewhere.join(', ')}: detached)` : '';
+  throw new MountError(`${argv[0]} exited 0 but nothing was mounted at ${l.mnt}${where}`);
 }
 
 export function customTarget(name: string, options: string[]): Target {
@@ -56,6 +91,7 @@ export function customTarget(name: string, options: string[]): Target {
   }
   const cfg = parseCustomConfig(text, file);
   const { reader, writer } = FORMATS[cfg.format]!();
+  const limitS = cfg.mountTimeoutS ?? MOUNT_TIMEOUT_S;
   const fill = (argv: string[], l: Layout) =>
     argv.map((a) => a.replaceAll('{lowers}', l.lowers.join(cfg.lowerSeparator)).replaceAll('{upper}', l.upper!).replaceAll('{work}', l.work!).replaceAll('{mnt}', l.mnt));
   return {
@@ -72,8 +108,8 @@ export function customTarget(name: string, options: string[]): Target {
     mount: (l: Layout) => [{
       what: `${cfg.mount[0]} on ${l.mnt}`,
       async run() {
-        if (cfg.foreground) await startFuse(fill(cfg.mount, l), l.mnt);
-        else await must(localHost, fill(cfg.mount, l));
+        if (cfg.foreground) await startFuse(fill(cfg.mount, l), l.mnt, limitS * 1000);
+        else await mountWith(fill(cfg.mount, l), l, limitS);
       },
     }],
     unmount: (l: Layout) => [{

@@ -30,7 +30,7 @@ export async function startFuse(argv: string[], mnt: string, timeoutMs = 15_000)
     }
     if (Date.now() > deadline) {
       await stopDaemon(mnt);
-      throw new MountError(`${argv[0]} did not mount ${mnt} within ${timeoutMs} ms: ${stderr.trim()}`);
+      throw new MountError(`${argv[0]} timed out after ${timeoutMs / 1000} s: nothing was mounted at ${mnt}${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 5));
   }
