@@ -12,7 +12,7 @@ import { s } from '../suite/steps.ts';
 import { runSuite } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
-import { caseMounts, GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
+import { caseMounts, GOLDEN, ROOT, runMounts } from './fixtures/util.ts';
 
 const hang: Case = {
   id: 'robust/hang', spec: 'File copyup', claim: 'opening a fifo with no writer blocks forever', tags: [],
@@ -38,7 +38,7 @@ t.test('one server for the run; a hung case is freed and the run goes on', async
   });
   t.same(rs.map((r) => verdictText(r.verdict)), ['pass', 'fail:timeout', 'pass', 'fail:timeout', 'pass']);
   t.equal(seen.size, 1, 'the same server throughout');
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(), [], 'no mount left behind');
   t.same(servers(), [], 'the server ended with the run');
 });
 
@@ -50,7 +50,7 @@ t.test('a server that dies is replaced for the next case', async (t) => {
     },
   });
   t.same(rs.map((r) => verdictText(r.verdict)), ['pass', 'pass', 'pass']);
-  t.same(leftMounts(), []);
+  t.same(runMounts(), []);
   t.same(servers(), []);
 });
 
@@ -65,7 +65,7 @@ t.test('a server that stops answering is killed, and the next case gets a new on
   t.same(rs.map((r) => verdictText(r.verdict)), ['pass', 'fail:error', 'pass']);
   t.match(rs[1]!.error, /did not answer mount .* within 15000 ms/);
   t.equal(stopped.length, 1);
-  t.same(leftMounts(), []);
+  t.same(runMounts(), []);
   t.same(servers(), [], 'the stopped server was killed, its successor ended with the run');
 });
 
@@ -75,13 +75,13 @@ t.test('Ctrl-C in the middle of a case leaves no mount and no server', async (t)
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const deadline = Date.now() + 20_000;
-  while (caseMounts().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (caseMounts(child.pid).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const pids = servers(child.pid);
   t.equal(pids.length, 1, `one server while the case runs ${out}`);
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   t.equal(code, 130, `exit code of an interrupted run: ${out}`);
-  t.same(leftMounts(), [], 'no mount left behind');
+  t.same(runMounts(child.pid), [], 'no mount left behind');
   const running = (p: number): boolean => {
     try {
       return !/^State:\s+Z/m.test(readFileSync(`/proc/${p}/status`, 'utf8')); // a zombie is gone, only not reaped yet
