@@ -33,7 +33,7 @@ function servers(parent = process.pid): number[] {
 t.test('one server for the run; a hung case is freed and the run goes on', async (t) => {
   const seen = new Set<number>();
   const rs = await runSuite([fine, hang, fine, hang, fine], makeTarget('reference'), {
-    goldenDir: GOLDEN, caseTimeoutMs: 1500,
+    goldenDir: GOLDEN, caseTimeoutMs: 4000,
     onResult: () => servers().forEach((p) => seen.add(p)),
   });
   t.same(rs.map((r) => verdictText(r.verdict)), ['pass', 'fail:timeout', 'pass', 'fail:timeout', 'pass']);
