@@ -49,6 +49,7 @@ t.test(`${COUNT} daemon mounts with every core busy each return within ${LAUNCH_
       t.fail(`mount ${done + 1}: status ${r.status} after ${r.ms} ms, mounted: ${mounted}: ${r.stderr.trim()}`);
       break;
     }
+    if ((done + 1) % 100 === 0) process.stderr.write(`# launcher: ${done + 1}/${COUNT} mounts, slowest ${max} ms\n`);
     const u = spawnSync('umount', [l.mnt], { encoding: 'utf8', timeout: LAUNCH_BOUND_MS });
     if (u.status !== 0 || isMounted(l.mnt)) {
       t.fail(`umount ${done + 1}: status ${u.status}: ${u.stderr.trim()}`);

@@ -39,7 +39,11 @@ t.test(`${COUNT} rounds of umount MNT && umount LAYERFS with every core busy: ne
   const child = spawn('unshare', ['-m', '--propagation', 'private', script, dir, String(COUNT)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const round = /^ok (\d*00) /m.exec(d.toString());
+    if (round !== null) process.stderr.write(`# unmount: ${round[1]}/${COUNT} rounds\n`);
+  });
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   const timer = setTimeout(() => child.kill('SIGTERM'), COUNT * ROUND_BOUND_MS);
   const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
