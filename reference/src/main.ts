@@ -55,7 +55,11 @@ function ready(cfg: Config): void {
     } catch {
       // the wrapper went away (EPIPE); keep serving
     }
-    fs.closeSync(cfg.readyFd);
+    try {
+      fs.closeSync(cfg.readyFd); // the wrapper's end-of-file
+    } catch {
+      // not an open fd: nobody waits on it
+    }
   }
   if (!cfg.foreground) {
     const fd = fs.openSync(cfg.logFile ?? '/dev/null', 'a');
