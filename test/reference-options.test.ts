@@ -33,6 +33,8 @@ const cases: Array<[string, string[], number, RegExp]> = [
   ['workdir inside upper', o(`lowerdir=${base.l},upperdir=${base.u},workdir=${base.u}/sub`), 1, /separate subtrees/],
   ['workdir on another filesystem', o(`lowerdir=${base.l},upperdir=${base.u},workdir=/dev/shm`), 1, /another filesystem than upperdir/],
   ['non-empty workdir', o(`lowerdir=${base.l},upperdir=${base.u},workdir=${L.dir}/dirtywork`), 1, /workdir .* is not empty \(found "junk"\)/],
+  ['the same lowerdir twice', o(`lowerdir=${base.l}:${L.lowers[0]}`), 1, /lowerdir #3 ".*lower1" is the same directory as lowerdir #1 ".*lower1"/],
+  ['a lowerdir inside another', o(`lowerdir=${L.lowers[0]}:${L.lowers[0]}/sub`), 1, /lowerdir #2 ".*lower1\/sub" is inside lowerdir #1 ".*lower1"/],
   ['unknown option', o(`lowerdir=${base.l},frobnicate`), 2, /unknown option "frobnicate"/],
   ['unsupported overlayfs option value', o(`lowerdir=${base.l},index=on`), 2, /supports only index=off/],
   ['mount point missing', ['-f', '-o', `lowerdir=${base.l}`, `${L.dir}/nomnt`], 1, /mount point .*ENOENT/],
@@ -71,6 +73,30 @@ t.test('a workdir left by kernel overlayfs (only work/) is accepted and emptied'
   t.same(fs.readdirSync(L.work), ['work']);
   t.same(fs.readdirSync(path.join(L.work, 'work')), []);
   await m.stop();
+});
+
+t.test('an upperdir or workdir a live mount uses is refused; its work/ is left alone', async (t) => {
+  const m = await mountUnion(L);
+  t.teardown(() => m.stop());
+  const inProgress = path.join(L.work, 'work/#copyup-in-progress');
+  fs.writeFileSync(inProgress, '');
+  const other = makeLayers(1);
+  t.teardown(() => removeLayers(other));
+  const upperInUse = run(o(`lowerdir=${other.lowers[0]},upperdir=${L.upper},workdir=${other.work}`));
+  t.equal(upperInUse.status, 1);
+  t.match(upperInUse.stderr, /^unionref: upperdir ".*upper" is in-use as upperdir\/workdir of another mount \(EBUSY\)$/m);
+  const workInUse = run(o(`lowerdir=${other.lowers[0]},upperdir=${other.upper},workdir=${L.work}`));
+  t.equal(workInUse.status, 1);
+  t.match(workInUse.stderr, /^unionref: workdir ".*work" is in-use as upperdir\/workdir of another mount \(EBUSY\)$/m);
+  const workAsUpper = run(o(`lowerdir=${other.lowers[0]},upperdir=${L.work},workdir=${other.work}`));
+  t.match(workAsUpper.stderr, /upperdir ".*work" is in-use as upperdir\/workdir of another mount/);
+  t.ok(fs.existsSync(inProgress), 'the live mount\'s work/ was not emptied');
+  t.equal(mountInfo(L.mnt)?.fsType, 'fuse.unionref', 'the first mount is still there');
+  await m.stop();
+  const again = await mountUnion({ ...other, upper: L.upper, work: L.work });
+  t.teardown(() => again.stop());
+  t.same(fs.readdirSync(path.join(L.work, 'work')), [], 'once it is unmounted, the layers mount again');
+  await again.stop();
 });
 
 t.test('daemon mode returns once mounted; umount ends the server', async (t) => {

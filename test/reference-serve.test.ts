@@ -139,6 +139,27 @@ t.test('refused requests answer with the line the command line prints', async (t
   t.equal(await within(s.exit, 10000, 'exit'), 0);
 });
 
+t.test('an upperdir or workdir one of its mounts uses is refused; after the unmount it mounts', async (t) => {
+  const a = layers(t, { f: 'a' });
+  const b = layers(t, {});
+  const s = new Serve();
+  t.teardown(() => s.kill(a.mnt, b.mnt));
+  t.match(await s.mount(a), { ok: true });
+  const inProgress = path.join(a.work, 'work/#copyup-in-progress');
+  fs.writeFileSync(inProgress, '');
+  const upperInUse = { ...b, upper: a.upper };
+  const r1 = await s.mount(upperInUse);
+  t.match(r1, { ok: false, error: /^unionref: upperdir ".*" is in-use as upperdir\/workdir of another mount \(EBUSY\)$/ });
+  t.match(await s.mount({ ...b, work: a.work }), { ok: false, error: /workdir ".*" is in-use as upperdir\/workdir/ });
+  t.ok(fs.existsSync(inProgress), 'a\'s work/ was not emptied');
+  t.notOk(isMounted(b.mnt));
+  t.match(await s.unmount(a.mnt), { ok: true });
+  t.match(await s.mount(upperInUse), { ok: true }, 'the unmount answered once the layers were let go');
+  t.match(await s.unmount(b.mnt), { ok: true });
+  s.child.stdin!.end();
+  t.equal(await within(s.exit, 10000, 'exit'), 0);
+});
+
 t.test('EOF unmounts everything, a busy mount lazily, and exits 0', async (t) => {
   const a = layers(t, { f: 'a' });
   const b = layers(t, { f: 'b' });

@@ -15,6 +15,9 @@ function die(msg: string, code: number): never {
   process.exit(code);
 }
 
+/** A server unmounted a moment ago may still hold the upperdir/workdir lock for some milliseconds. */
+const LOCK_WAIT_MS = 2000;
+
 function start(cfg: Config): void {
   let stopping = false;
   const m = UnionMount.start(cfg, {
@@ -28,7 +31,7 @@ function start(cfg: Config): void {
       process.exit(1);
     },
     ended: (code) => process.exit(stopping ? 0 : code),
-  });
+  }, { lockWaitMs: LOCK_WAIT_MS });
   // First signal: unmount; the server thread ends when the kernel closes the
   // connection. A copy of the mount in another mount namespace (one created
   // while we were mounted) keeps the connection open, so after a clean
@@ -46,11 +49,16 @@ function start(cfg: Config): void {
 
 /** Mounted and INIT answered: tell the waiting wrapper, then let go of its terminal/pipes. */
 function ready(cfg: Config): void {
-  if (cfg.readyFifo !== null) {
+  if (cfg.readyFd !== null) {
     try {
-      fs.writeFileSync(cfg.readyFifo, 'ok\n');
+      fs.writeSync(cfg.readyFd, 'ok\n');
     } catch {
-      // the wrapper went away; keep serving
+      // the wrapper went away (EPIPE); keep serving
+    }
+    try {
+      fs.closeSync(cfg.readyFd); // the wrapper's end-of-file
+    } catch {
+      // not an open fd: nobody waits on it
     }
   }
   if (!cfg.foreground) {

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Config } from './cli/config.ts';
-import { prepareWorkdir, validate } from './cli/validate.ts';
+import { type Layout, prepareWorkdir, validate } from './cli/validate.ts';
+import { closeLayerFds } from './layer-fds.ts';
+import { type LockedDir, MountLocks } from './mount-locks.ts';
 import { E, errnoName, errnoOf } from './sys/errno.ts';
 import { abortConnection } from './sys/fusectl.ts';
 import { MNT_DETACH, mount, umount2, umount2Async } from './sys/libc.ts';
@@ -32,6 +34,11 @@ export interface MountHooks {
   ended(code: number): void;
 }
 
+export interface StartOptions {
+  /** How long to wait for an upperdir or workdir another mount holds (a server letting go). */
+  lockWaitMs: number;
+}
+
 type State = 'loading' | 'mounted' | 'ready' | 'failed' | 'ended';
 
 export class UnionMount {
@@ -41,6 +48,8 @@ export class UnionMount {
   readonly ended: Promise<number>;
   private state: State = 'loading';
   private cancelled = false;
+  /** The layer fds went to the server thread, which closes them the moment its connection ends. */
+  private handedOver = false;
   private readonly worker: Worker;
 
   private constructor(
@@ -48,13 +57,16 @@ export class UnionMount {
     readonly mnt: string,
     private readonly fuseFd: number,
     private readonly layers: LayerFds,
+    private readonly locks: MountLocks,
     private readonly hooks: MountHooks,
   ) {
     const data: ServerData = { fuseFd, layers, userxattr: cfg.userxattr, debug: cfg.debug };
     const thread = ServerThread.take();
     this.worker = thread.worker;
     void thread.idle.then(() => {
-      if (!this.cancelled) this.worker.postMessage({ type: 'serve', data } satisfies ServerCommand);
+      if (this.cancelled) return;
+      this.worker.postMessage({ type: 'serve', data } satisfies ServerCommand);
+      this.handedOver = true;
     });
     let exited!: (code: number) => void;
     this.ended = new Promise((r) => (exited = r));
@@ -64,6 +76,7 @@ export class UnionMount {
       const before = this.state;
       this.state = before === 'failed' ? 'failed' : 'ended';
       this.closeFds();
+      this.locks.release();
       if (before === 'loading') hooks.failed(this.cancelled ? `mount ${this.mnt}: cancelled` : 'the server thread ended before mounting');
       if (before === 'mounted') hooks.failed('the connection ended before FUSE INIT (mount made; unmounted or aborted from outside?)');
       exited(code);
@@ -76,20 +89,27 @@ export class UnionMount {
    * mount(2) follows once the thread has loaded. Throws ValidationError or
    * MountFailure with nothing left open.
    */
-  static start(cfg: Config, hooks: MountHooks): UnionMount {
+  static start(cfg: Config, hooks: MountHooks, opts: StartOptions): UnionMount {
     const layout = validate(cfg);
-    prepareWorkdir(layout, new Format(cfg.userxattr).prefix);
-    process.umask(0); // modes arrive already masked by the caller's umask
-    const layers = openLayerFds({ upper: layout.upper, lowers: layout.lowers, work: layout.work }, layout.mountpoint);
-    process.chdir('/'); // hold no directory busy; layers are reached through their fds
+    const locks = MountLocks.take(lockedDirs(cfg, layout), layout.mountpoint, opts.lockWaitMs); // before workdir is emptied
+    let layers: LayerFds;
     let fuseFd: number;
     try {
-      fuseFd = fs.openSync('/dev/fuse', 'r+');
+      prepareWorkdir(layout, new Format(cfg.userxattr).prefix);
+      process.umask(0); // modes arrive already masked by the caller's umask
+      layers = openLayerFds({ upper: layout.upper, lowers: layout.lowers, work: layout.work }, layout.mountpoint);
+      try {
+        fuseFd = fs.openSync('/dev/fuse', 'r+');
+      } catch (err) {
+        closeLayerFds(layers);
+        throw new MountFailure(`cannot open /dev/fuse: ${errnoName(errnoOf(err))}`);
+      }
     } catch (err) {
-      closeLayerFds(layers);
-      throw new MountFailure(`cannot open /dev/fuse: ${errnoName(errnoOf(err))}`);
+      locks.release();
+      throw err;
     }
-    return new UnionMount(cfg, layout.mountpoint, fuseFd, layers, hooks);
+    process.chdir('/'); // hold no directory busy; layers are reached through their fds
+    return new UnionMount(cfg, layout.mountpoint, fuseFd, layers, locks, hooks);
   }
 
   get isReady(): boolean {
@@ -152,16 +172,19 @@ export class UnionMount {
     if (this.minor !== null) abortConnection(this.minor);
   }
 
-  /** Gives up a mount not made yet: the server thread is ended instead of mounted. */
+  /**
+   * Gives up a mount not made yet: the server thread is ended instead of
+   * mounted (told to stop once it holds the layer fds, so that it closes them).
+   */
   cancel(): void {
     this.cancelled = true;
-    if (this.state === 'loading') void this.worker.terminate();
+    if (this.state === 'loading' && !this.handedOver) void this.worker.terminate();
   }
 
   private onMessage(m: ServerMessage): void {
     if (m.type === 'loaded') {
       if (this.cancelled) {
-        void this.worker.terminate();
+        this.worker.postMessage({ type: 'stop' } satisfies ServerCommand);
         return;
       }
       try {
@@ -172,7 +195,7 @@ export class UnionMount {
       } catch (err) {
         this.state = 'failed';
         this.hooks.failed(`mount ${this.mnt}: ${errnoName(errnoOf(err))}`);
-        void this.worker.terminate(); // waiting for 'go', not in a system call
+        this.worker.postMessage({ type: 'stop' } satisfies ServerCommand);
         return;
       }
       this.state = 'mounted';
@@ -182,11 +205,13 @@ export class UnionMount {
       this.state = 'ready';
       raiseReadahead(this.mnt);
       this.hooks.ready();
+    } else if (m.type === 'done') {
+      this.locks.release(); // the layers are closed: let another mount (and umount.fuse.unionref) have them
     }
   }
 
   private closeFds(): void {
-    closeLayerFds(this.layers);
+    if (!this.handedOver) closeLayerFds(this.layers);
     try {
       fs.closeSync(this.fuseFd);
     } catch {
@@ -195,15 +220,12 @@ export class UnionMount {
   }
 }
 
-function closeLayerFds(l: LayerFds): void {
-  for (const fd of [l.upper, ...l.lowers, l.work]) {
-    if (fd === null) continue;
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // closed already
-    }
-  }
+function lockedDirs(cfg: Config, layout: Layout): LockedDir[] {
+  if (layout.upper === null || layout.workdir === null) return [];
+  return [
+    { what: 'upperdir', path: layout.upper, name: cfg.upperdir ?? layout.upper },
+    { what: 'workdir', path: layout.workdir, name: cfg.workdir ?? layout.workdir },
+  ];
 }
 
 /**

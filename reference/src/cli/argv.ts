@@ -18,7 +18,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
   const positional: string[] = [];
   let foreground = false;
   let debug = false;
-  let readyFifo: string | null = null;
+  let readyFd: number | null = null;
   let logFile: string | null = null;
   let sawOptions = false;
   for (let i = 0; i < argv.length; i++) {
@@ -38,7 +38,10 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     } else if (a.startsWith('-o')) {
       parseOptionString(a.slice(2), opts);
       sawOptions = true;
-    } else if (a.startsWith('--ready-fifo=')) readyFifo = a.slice('--ready-fifo='.length);
+    } else if (a.startsWith('--ready-fd=')) {
+      readyFd = Number(a.slice('--ready-fd='.length));
+      if (!Number.isInteger(readyFd) || readyFd < 3) throw new UsageError(`bad ${a} (an inherited fd, 3 or more)`);
+    }
     else if (a.startsWith('--log=')) logFile = a.slice('--log='.length);
     else if (a === '--') positional.push(...argv.slice(i + 1)), i = argv.length;
     else if (a.startsWith('-') && a.length > 1) throw new UsageError(`unknown flag "${a}"`);
@@ -49,7 +52,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
   if (positional.length > 2) throw new UsageError(`too many arguments: ${positional.join(' ')}`);
   const mountpoint = positional[positional.length - 1]!;
   const source = positional.length === 2 ? positional[0]! : undefined;
-  const rest: Partial<Config> = { foreground, debug, readyFifo, logFile };
+  const rest: Partial<Config> = { foreground, debug, readyFd, logFile };
   if (source !== undefined && source !== '') rest.source = source;
   return { kind: 'mount', config: toConfig(opts, mountpoint, rest) };
 }

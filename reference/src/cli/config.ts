@@ -13,8 +13,8 @@ export interface Config {
   mountFlags: number;
   foreground: boolean;
   debug: boolean;
-  /** Internal: FIFO the daemonizing wrapper waits on. */
-  readyFifo: string | null;
+  /** Internal: pipe the daemonizing wrapper waits on: "ok" once mounted, then closed. */
+  readyFd: number | null;
   /** Internal: where a daemon's stdout/stderr go once detached (default /dev/null). */
   logFile: string | null;
 }

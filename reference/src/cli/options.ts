@@ -134,7 +134,7 @@ export function toConfig(p: ParsedOptions, mountpoint: string, rest: Partial<Con
     mountFlags: flags,
     foreground: rest.foreground ?? false,
     debug: rest.debug ?? false,
-    readyFifo: rest.readyFifo ?? null,
+    readyFd: rest.readyFd ?? null,
     logFile: rest.logFile ?? null,
   };
 }

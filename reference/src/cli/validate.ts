@@ -61,6 +61,20 @@ export function validate(cfg: Config): Layout {
   const workdir = cfg.workdir === null ? null : checkDir('workdir', cfg.workdir, W);
   const mountpoint = checkDir('mount point', cfg.mountpoint, fs.constants.X_OK);
 
+  // As kernel overlayfs ("conflicting lowerdir path", "overlapping lowerdir path": ELOOP).
+  const lowerName = (i: number): string => `lowerdir #${i + 1} "${cfg.lowerdirs[i]}"`;
+  const ids = lowers.map((l) => {
+    const st = fs.statSync(l);
+    return `${st.dev}:${st.ino}`;
+  });
+  for (let j = 1; j < lowers.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (ids[i] === ids[j]) throw new ValidationError(`${lowerName(j)} is the same directory as ${lowerName(i)}`);
+      if (inside(lowers[j]!, lowers[i]!)) throw new ValidationError(`${lowerName(j)} is inside ${lowerName(i)}`);
+      if (inside(lowers[i]!, lowers[j]!)) throw new ValidationError(`${lowerName(i)} is inside ${lowerName(j)}`);
+    }
+  }
+
   if (upper !== null && workdir !== null) {
     for (const [i, l] of lowers.entries()) {
       const name = `lowerdir${lowers.length > 1 ? ` #${i + 1}` : ''} "${cfg.lowerdirs[i]}"`;

@@ -57,7 +57,7 @@ export class MountTable {
           // Still listed means aborted but not unmounted: kept until an unmount request.
           if (this.entries.get(key)?.um === um && !um.isListed()) this.entries.delete(key);
         },
-      });
+      }, { lockWaitMs: 0 }); // never block the other requests: unmount requests end only after the locks are let go
       this.entries.set(key, { um });
     });
   }

@@ -23,6 +23,7 @@ const c = {
   sync_file_range: libc.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
   setsid: libc.func('int setsid(void)'),
+  flock: libc.func('int flock(int fd, int op)'),
 };
 
 function check(ret: number | bigint, what: string): number {
@@ -41,6 +42,9 @@ export const UTIME_OMIT = (1 << 30) - 2;
 export const XATTR_CREATE = 1;
 export const XATTR_REPLACE = 2;
 export const MNT_DETACH = 2;
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
 export const MS_RDONLY = 1;
 export const MS_NOSUID = 2;
 export const MS_NODEV = 4;
@@ -158,6 +162,9 @@ export function dup2(oldfd: number, newfd: number): void {
 }
 export function setsid(): void {
   c.setsid();
+}
+export function flock(fd: number, op: number): void {
+  check(c.flock(fd, op), 'flock');
 }
 
 const ENODATA = 61;

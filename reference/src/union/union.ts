@@ -50,6 +50,12 @@ export class Union {
     this.nodes = new Nodes({ type: S_IFDIR, upper: this.layers.upper !== null, lowers: this.layers.lowers.map((l) => l.index) });
   }
 
+  /** Releases every fd the union holds (open handles, layer roots): the connection has ended. */
+  close(): void {
+    this.handles.closeAll();
+    this.layers.close();
+  }
+
   /** lstat that returns undefined for a name that is absent (ENOENT, or ENOTDIR on the way). */
   lstat(p: string): Stat | undefined {
     return lstat(p);
