@@ -5,25 +5,12 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE, renameat2 } from '../sys/libc.ts';
-import { EMPTY, Op } from '../fuse/protocol.ts';
-import type { Session } from '../fuse/session.ts';
+import type { Stat } from '../sys/stat.ts';
+import { nameRemoved } from '../union/changes.ts';
 import { copyUp } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
-
-export function registerRemoveOps(s: Session, u: Union): void {
-  s.on(Op.UNLINK, (req) => {
-    const [name] = req.str(0);
-    unlinkName(u, u.nodes.get(req.nodeid), name);
-    return EMPTY;
-  });
-  s.on(Op.RMDIR, (req) => {
-    const [name] = req.str(0);
-    rmdirName(u, u.nodes.get(req.nodeid), name);
-    return EMPTY;
-  });
-}
 
 /** Puts a whiteout at the (absent) upper path p. */
 export function whiteoutAt(u: Union, p: string): void {
@@ -36,30 +23,29 @@ export function whiteoutAt(u: Union, p: string): void {
   }
 }
 
-function unlinkName(u: Union, parent: Node, name: string): void {
+export function unlink(u: Union, parent: Node, name: string): void {
   u.requireWritable();
   const res = u.resolveChild(parent, name);
   if (res === null) throw new FsError(E.ENOENT);
   if ((res.type & S_IFMT) === S_IFDIR) throw new FsError(E.EISDIR);
   const rel = u.childPath(parent, name);
-  const node = u.nodes.child(parent, name);
+  let st: Stat | undefined;
   if (res.upper) {
     const p = u.layers.upperPath(rel);
-    const st = u.lstat(p);
+    st = u.lstat(p);
     if (u.lowerPositive(parent, name)) {
       whiteoutAt(u, p); // rename over the upper object: one atomic step
     } else {
       fs.unlinkSync(p);
     }
-    if (st !== undefined && st.nlink <= 1) u.inodes.removed(st.ino);
   } else {
     copyUp(u, parent);
     whiteoutAt(u, u.layers.upperPath(rel));
   }
-  if (node !== undefined) u.nodes.detach(node);
+  nameRemoved(u, { parent, name }, res.type, st);
 }
 
-function rmdirName(u: Union, parent: Node, name: string): void {
+export function rmdir(u: Union, parent: Node, name: string): void {
   u.requireWritable();
   const res = u.resolveChild(parent, name);
   if (res === null) throw new FsError(E.ENOENT);
@@ -68,21 +54,20 @@ function rmdirName(u: Union, parent: Node, name: string): void {
   if (listMerged(u, node).length > 0) throw new FsError(E.ENOTEMPTY);
   const rel = u.childPath(parent, name);
   const needWhiteout = res.lowers.length > 0 || u.lowerPositive(parent, name);
+  let st: Stat | undefined;
   if (res.upper) {
     const p = u.layers.upperPath(rel);
-    const st = u.lstat(p);
+    st = u.lstat(p);
     if (needWhiteout) replaceDirWithWhiteout(u, p);
     else {
       clearWhiteouts(u, p);
       fs.rmdirSync(p);
     }
-    if (st !== undefined) u.inodes.removed(st.ino);
   } else {
     copyUp(u, parent);
     whiteoutAt(u, u.layers.upperPath(rel));
   }
-  u.nodes.detach(node);
-  u.dirsChanged();
+  nameRemoved(u, { parent, name }, res.type, st);
 }
 
 /** Swaps a (visibly empty) upper directory for a whiteout, then removes the directory from work/. */

@@ -7,31 +7,12 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../sys/libc.ts';
-import { EMPTY, Op } from '../fuse/protocol.ts';
-import type { Session } from '../fuse/session.ts';
+import { nameMoved, namesExchanged } from '../union/changes.ts';
 import { copyUp, copyUpEntry } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
 import type { Node, Resolution } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 import { whiteoutAt } from './remove.ts';
-
-export function registerRenameOps(s: Session, u: Union): void {
-  s.on(Op.RENAME, (req) => {
-    const newParent = u.nodes.get(req.num64(0));
-    const [oldName, next] = req.str(8);
-    const [newName] = req.str(next);
-    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, 0);
-    return EMPTY;
-  });
-  s.on(Op.RENAME2, (req) => {
-    const newParent = u.nodes.get(req.num64(0));
-    const flags = req.u32(8);
-    const [oldName, next] = req.str(16);
-    const [newName] = req.str(next);
-    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, flags);
-    return EMPTY;
-  });
-}
 
 const isDir = (r: Resolution): boolean => (r.type & S_IFMT) === S_IFDIR;
 
@@ -40,7 +21,7 @@ function checkMovable(r: Resolution): void {
   if (isDir(r) && (r.lowers.length > 0 || !r.upper)) throw new FsError(E.EXDEV);
 }
 
-function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
+export function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
   if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) throw new FsError(E.EINVAL);
   if ((flags & RENAME_WHITEOUT) !== 0) throw new FsError(E.EINVAL); // as overlayfs
   if ((flags & RENAME_NOREPLACE) !== 0 && (flags & RENAME_EXCHANGE) !== 0) throw new FsError(E.EINVAL);
@@ -91,17 +72,13 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
     fs.renameSync(from, to);
   }
   if (isDir(src) && targetLower) u.format.setOpaque(to);
-  if (below !== undefined && !targetIsWhiteout && (isDir(dst!) || below.nlink <= 1)) u.inodes.removed(below.ino);
-
-  const moved = u.nodes.child(oldParent, oldName);
-  if (moved !== undefined) {
-    u.nodes.move(moved, newParent, newName);
-    moved.res = { type: src.type, upper: true, lowers: [] };
-  } else {
-    const replaced = u.nodes.child(newParent, newName);
-    if (replaced !== undefined) u.nodes.detach(replaced);
-  }
-  if (isDir(src) || (dst !== null && isDir(dst))) u.dirsChanged();
+  nameMoved(u, {
+    from: { parent: oldParent, name: oldName },
+    to: { parent: newParent, name: newName },
+    type: src.type,
+    replaced: below !== undefined && !targetIsWhiteout ? below : undefined,
+    replacedDir: dst !== null && isDir(dst),
+  });
 }
 
 function renameWithWhiteout(u: Union, from: string, to: string): void {
@@ -124,12 +101,5 @@ function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, n
   renameat2(a, b, RENAME_EXCHANGE);
   if (isDir(src) && u.lowerPositive(newParent, newName)) u.format.setOpaque(b);
   if (isDir(dst) && u.lowerPositive(oldParent, oldName)) u.format.setOpaque(a);
-  const na = u.nodes.child(oldParent, oldName);
-  const nb = u.nodes.child(newParent, newName);
-  if (na !== undefined && nb !== undefined) u.nodes.swap(na, nb);
-  else if (na !== undefined) u.nodes.move(na, newParent, newName);
-  else if (nb !== undefined) u.nodes.move(nb, oldParent, oldName);
-  if (na !== undefined) na.res = { type: src.type, upper: true, lowers: [] };
-  if (nb !== undefined) nb.res = { type: dst.type, upper: true, lowers: [] };
-  if (isDir(src) || isDir(dst)) u.dirsChanged();
+  namesExchanged(u, { parent: oldParent, name: oldName }, src.type, { parent: newParent, name: newName }, dst.type);
 }

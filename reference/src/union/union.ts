@@ -183,6 +183,11 @@ export class Union {
     throw new FsError(E.ENOENT);
   }
 
+  /** Releases every fd the union opened (open files and directories). */
+  close(): void {
+    this.handles.closeAll();
+  }
+
   /** A directory appeared or disappeared somewhere. */
   dirsChanged(): void {
     this.stamp++;
