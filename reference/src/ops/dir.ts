@@ -3,6 +3,7 @@
 // telldir/seekdir positions stay valid for the life of the open directory.
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
 import * as fs from 'node:fs';
+import { openAt } from '../sys/at.ts';
 import { DT_DIR } from '../sys/dirents.ts';
 import { E, FsError } from '../sys/errno.ts';
 import type { DirentSink, Opened } from '../fuse/filesystem.ts';
@@ -39,7 +40,7 @@ export function releasedir(u: Union, fh: number): void {
 export function fsyncdir(u: Union, fh: number): void {
   const h = u.handles.dir(fh);
   if (h.node.res.upper && !h.node.orphan) {
-    const fd = fs.openSync(u.upperPath(h.node), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    const fd = openAt(u.upperLoc(h.node), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     try {
       fs.fsyncSync(fd);
     } finally {

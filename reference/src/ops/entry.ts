@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import type { Stat } from '../sys/stat.ts';
 import { E, FsError } from '../sys/errno.ts';
-import { futimens, lutimens, OMIT } from '../sys/libc.ts';
+import { futimens, OMIT } from '../sys/libc.ts';
+import { chmodAt, chownAt, readlinkAt, truncateAt, utimensAt } from '../sys/at.ts';
 import type { AttrReply, Entry, SetattrIn } from '../fuse/filesystem.ts';
 import type { StatfsInfo } from '../fuse/protocol.ts';
 import { copyUp } from '../union/copyup.ts';
@@ -27,12 +28,12 @@ export function getattr(u: Union, node: Node): AttrReply {
 
 export function readlink(u: Union, node: Node): Buffer {
   if ((node.res.type & S_IFMT) !== S_IFLNK) throw new FsError(E.EINVAL);
-  return fs.readlinkSync(u.topPath(node), { encoding: 'buffer' });
+  return readlinkAt(u.topLoc(node));
 }
 
 export function statfs(u: Union): StatfsInfo {
-  const root = (u.layers.upper ?? u.layers.lowers[0]!).root;
-  const st = fs.statfsSync(root, { bigint: true });
+  const root = (u.layers.upper ?? u.layers.lowers[0]!).fd;
+  const st = fs.statfsSync(`/proc/self/fd/${root}`, { bigint: true });
   return {
     blocks: st.blocks, bfree: st.bfree, bavail: st.bavail, files: st.files, ffree: st.ffree,
     bsize: Number(st.bsize), namelen: NAME_MAX, frsize: Number(st.bsize),
@@ -46,18 +47,18 @@ export function setattr(u: Union, node: Node, set: SetattrIn): AttrReply {
     throw new FsError((node.res.type & S_IFMT) === fs.constants.S_IFDIR ? E.EISDIR : E.EINVAL);
   }
   copyUp(u, node, set.size !== undefined ? { dataLimit: set.size } : {});
-  const p = u.upperPath(node);
+  const p = u.upperLoc(node);
   if (set.size !== undefined) {
     const h = set.fh !== undefined ? u.handles.file(set.fh) : null;
     if (h !== null && h.upper) fs.ftruncateSync(h.fd, set.size);
-    else fs.truncateSync(p, set.size);
+    else truncateAt(p, set.size);
   }
-  if (set.uid !== undefined || set.gid !== undefined) fs.lchownSync(p, set.uid ?? -1, set.gid ?? -1);
+  if (set.uid !== undefined || set.gid !== undefined) chownAt(p, set.uid ?? -1, set.gid ?? -1);
   if (set.mode !== undefined) {
     if ((node.res.type & S_IFMT) === S_IFLNK) throw new FsError(E.EOPNOTSUPP);
-    fs.chmodSync(p, set.mode & 0o7777);
+    chmodAt(p, set.mode & 0o7777);
   }
-  if (set.atime !== undefined || set.mtime !== undefined) lutimens(p, set.atime ?? OMIT, set.mtime ?? OMIT);
+  if (set.atime !== undefined || set.mtime !== undefined) utimensAt(p, set.atime ?? OMIT, set.mtime ?? OMIT);
   return attrReply(u.attr(node, u.statNode(node)));
 }
 

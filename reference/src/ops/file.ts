@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
+import { openAt } from '../sys/at.ts';
 import type { Ctx, Entry, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -33,17 +34,17 @@ export function open(u: Union, node: Node, flags: number): Opened {
     u.requireWritable();
     copyUp(u, node, (flags & C.O_TRUNC) !== 0 ? { dataLimit: 0 } : {});
   }
-  const path = u.topPath(node);
+  const at = u.topLoc(node);
   const upper = node.res.upper;
   let fd: number;
   if (upper) {
-    fd = fs.openSync(path, (flags & O_ACCMODE) | (flags & PASS_FLAGS));
+    fd = openAt(at, (flags & O_ACCMODE) | (flags & PASS_FLAGS));
   } else {
     try {
-      fd = fs.openSync(path, C.O_RDONLY | O_NOATIME);
+      fd = openAt(at, C.O_RDONLY | O_NOATIME);
     } catch (err) {
       if (errnoOf(err) !== E.EPERM) throw err;
-      fd = fs.openSync(path, C.O_RDONLY);
+      fd = openAt(at, C.O_RDONLY);
     }
   }
   const fh = u.handles.add({ kind: 'file', fd, node, upper });
@@ -53,14 +54,14 @@ export function open(u: Union, node: Node, flags: number): Opened {
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
   let fd = -1;
-  const made = createEntry(u, parent, name, ctx, {
+  const st = createEntry(u, parent, name, ctx, {
     type: S_IFREG,
     perm: mode & 0o7777,
-    build: (path) => {
-      fd = fs.openSync(path, C.O_CREAT | C.O_EXCL | C.O_RDWR | (flags & (C.O_APPEND | C.O_SYNC | C.O_DSYNC)), mode & 0o7777);
+    build: (at) => {
+      fd = openAt(at, C.O_CREAT | C.O_EXCL | C.O_RDWR | (flags & (C.O_APPEND | C.O_SYNC | C.O_DSYNC)), mode & 0o7777);
     },
   });
-  const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), made.st);
+  const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
   const fh = u.handles.add({ kind: 'file', fd, node, upper: true });
   node.handles.add(fh);

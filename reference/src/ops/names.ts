@@ -4,7 +4,7 @@
 // stays what the lower layer says, as the spec documents).
 import * as fs from 'node:fs';
 import { E, FsError } from '../sys/errno.ts';
-import { mknod as mknodAt } from '../sys/libc.ts';
+import { linkAt, mkdirAt, mknodAt, symlinkAt } from '../sys/at.ts';
 import type { Ctx, Entry } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -15,24 +15,24 @@ import { entryOf, newUpperRes } from './common.ts';
 export function mknod(u: Union, ctx: Ctx, parent: Node, name: string, mode: number, rdev: bigint): Entry {
   const type = mode & S_IFMT;
   if (type === fs.constants.S_IFCHR && rdev === 0n) throw new FsError(E.EPERM); // would read back as a whiteout
-  const made = createEntry(u, parent, name, ctx, {
-    type, perm: mode & 0o7777, build: (path) => mknodAt(path, mode, rdev),
+  const st = createEntry(u, parent, name, ctx, {
+    type, perm: mode & 0o7777, build: (at) => mknodAt(at, mode, rdev),
   });
-  return entryOf(u, parent, name, newUpperRes(type), made.st);
+  return entryOf(u, parent, name, newUpperRes(type), st);
 }
 
 export function mkdir(u: Union, ctx: Ctx, parent: Node, name: string, mode: number): Entry {
-  const made = createEntry(u, parent, name, ctx, {
-    type: S_IFDIR, perm: mode & 0o7777, build: (path) => fs.mkdirSync(path, { mode: mode & 0o7777 }),
+  const st = createEntry(u, parent, name, ctx, {
+    type: S_IFDIR, perm: mode & 0o7777, build: (at) => mkdirAt(at, mode & 0o7777),
   });
-  return entryOf(u, parent, name, newUpperRes(S_IFDIR), made.st);
+  return entryOf(u, parent, name, newUpperRes(S_IFDIR), st);
 }
 
 export function symlink(u: Union, ctx: Ctx, parent: Node, name: string, target: Buffer): Entry {
-  const made = createEntry(u, parent, name, ctx, {
-    type: S_IFLNK, perm: 0o777, build: (path) => fs.symlinkSync(target, path),
+  const st = createEntry(u, parent, name, ctx, {
+    type: S_IFLNK, perm: 0o777, build: (at) => symlinkAt(target, at),
   });
-  return entryOf(u, parent, name, newUpperRes(S_IFLNK), made.st);
+  return entryOf(u, parent, name, newUpperRes(S_IFLNK), st);
 }
 
 export function link(u: Union, ctx: Ctx, src: Node, parent: Node, name: string): Entry {
@@ -41,9 +41,8 @@ export function link(u: Union, ctx: Ctx, src: Node, parent: Node, name: string):
   if (src.orphan) throw new FsError(E.ENOENT);
   if (u.resolveChild(parent, name) !== null) throw new FsError(E.EEXIST);
   copyUp(u, src);
-  const srcUpper = u.upperPath(src);
-  const made = createEntry(u, parent, name, ctx, {
-    type: src.res.type, perm: 0, keepOwner: true, build: (path) => fs.linkSync(srcUpper, path),
+  const st = createEntry(u, parent, name, ctx, {
+    type: src.res.type, perm: 0, keepOwner: true, build: (at) => linkAt(u.upperLoc(src), at),
   });
-  return entryOf(u, parent, name, newUpperRes(src.res.type), made.st);
+  return entryOf(u, parent, name, newUpperRes(src.res.type), st);
 }

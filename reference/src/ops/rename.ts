@@ -4,9 +4,10 @@
 // two steps atomically). A directory present in any lower layer cannot be
 // moved: EXDEV. An upper-only directory moves; if the target name has a
 // lower directory, the moved directory becomes opaque.
-import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
-import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../sys/libc.ts';
+import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } from '../sys/libc.ts';
+import { type Loc, renameAt, unlinkAt } from '../sys/at.ts';
+import { lstatAt } from '../sys/stat.ts';
 import { nameMoved, namesExchanged } from '../union/changes.ts';
 import { copyUp, copyUpEntry } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
@@ -29,9 +30,7 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
   const src = u.resolveChild(oldParent, oldName);
   if (src === null) throw new FsError(E.ENOENT);
   const dst = u.resolveChild(newParent, newName);
-  const oldRel = u.childPath(oldParent, oldName);
-  const newRel = u.childPath(newParent, newName);
-  if (oldRel === newRel) return;
+  if (oldParent === newParent && oldName === newName) return;
   checkMovable(src);
 
   if ((flags & RENAME_EXCHANGE) !== 0) {
@@ -45,8 +44,8 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
     if (!isDir(src) && isDir(dst)) throw new FsError(E.EISDIR);
     if (isDir(dst) && listMerged(u, u.nodes.bind(newParent, newName, dst)).length > 0) throw new FsError(E.ENOTEMPTY);
     if (src.upper && dst.upper) {
-      const a = u.lstat(u.layers.upperPath(oldRel));
-      const b = u.lstat(u.layers.upperPath(newRel));
+      const a = lstatAt(u.dirs.get(oldParent, 0), oldName);
+      const b = lstatAt(u.dirs.get(newParent, 0), newName);
       if (a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev) return; // two links of one file
     }
   }
@@ -54,22 +53,22 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
   copyUp(u, oldParent);
   copyUp(u, newParent);
   copyUpEntry(u, oldParent, oldName, src);
-  const from = u.layers.upperPath(oldRel);
-  const to = u.layers.upperPath(newRel);
+  const from = u.upperAt(oldParent, oldName);
+  const to = u.upperAt(newParent, newName);
   const whiteoutSource = u.lowerPositive(oldParent, oldName);
   const targetLower = u.lowerPositive(newParent, newName);
-  const below = u.lstat(to); // undefined, a whiteout, or the upper part of dst
+  const below = lstatAt(to.dir, newName); // undefined, a whiteout, or the upper part of dst
   const targetIsWhiteout = below !== undefined && u.format.isWhiteout(below);
-  if (dst !== null && isDir(dst) && dst.upper) clearWhiteouts(u, to);
+  if (dst !== null && isDir(dst) && dst.upper) clearWhiteouts(u, u.dirs.get(u.nodes.bind(newParent, newName, dst), 0));
 
   if (isDir(src) && targetIsWhiteout) {
     // A directory cannot replace a character device: swap them, then the whiteout sits at the source.
-    renameat2(from, to, RENAME_EXCHANGE);
-    if (!whiteoutSource) fs.unlinkSync(from);
+    renameAt(from, to, RENAME_EXCHANGE);
+    if (!whiteoutSource) unlinkAt(from);
   } else if (whiteoutSource) {
     renameWithWhiteout(u, from, to);
   } else {
-    fs.renameSync(from, to);
+    renameAt(from, to);
   }
   if (isDir(src) && targetLower) u.format.setOpaque(to);
   nameMoved(u, {
@@ -81,12 +80,12 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
   });
 }
 
-function renameWithWhiteout(u: Union, from: string, to: string): void {
+function renameWithWhiteout(u: Union, from: Loc, to: Loc): void {
   try {
-    renameat2(from, to, RENAME_WHITEOUT);
+    renameAt(from, to, RENAME_WHITEOUT);
   } catch (err) {
     if (errnoOf(err) !== E.EINVAL) throw err;
-    fs.renameSync(from, to); // the upper filesystem lacks RENAME_WHITEOUT
+    renameAt(from, to); // the upper filesystem lacks RENAME_WHITEOUT
     whiteoutAt(u, from);
   }
 }
@@ -96,9 +95,9 @@ function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, n
   copyUp(u, newParent);
   copyUpEntry(u, oldParent, oldName, src);
   copyUpEntry(u, newParent, newName, dst);
-  const a = u.layers.upperPath(u.childPath(oldParent, oldName));
-  const b = u.layers.upperPath(u.childPath(newParent, newName));
-  renameat2(a, b, RENAME_EXCHANGE);
+  const a = u.upperAt(oldParent, oldName);
+  const b = u.upperAt(newParent, newName);
+  renameAt(a, b, RENAME_EXCHANGE);
   if (isDir(src) && u.lowerPositive(newParent, newName)) u.format.setOpaque(b);
   if (isDir(dst) && u.lowerPositive(oldParent, oldName)) u.format.setOpaque(a);
   namesExchanged(u, { parent: oldParent, name: oldName }, src.type, { parent: newParent, name: newName }, dst.type);

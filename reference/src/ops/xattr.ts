@@ -4,7 +4,7 @@
 // (trusted.overlay. or user.overlay.) are hidden from listxattr and refused
 // with EOPNOTSUPP, as overlayfs did before it learned to escape them (6.7).
 import { E, FsError } from '../sys/errno.ts';
-import { lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr } from '../sys/libc.ts';
+import { getxattrAt, getxattrRawAt, listxattrAt, removexattrAt, setxattrAt } from '../sys/at.ts';
 import { copyUp } from '../union/copyup.ts';
 import type { Node } from '../union/nodes.ts';
 import type { Union } from '../union/union.ts';
@@ -17,16 +17,16 @@ export function setxattr(u: Union, node: Node, name: string, value: Buffer, flag
   refuseReserved(u, name);
   u.requireWritable();
   copyUp(u, node);
-  lsetxattr(u.upperPath(node), name, value, flags);
+  setxattrAt(u.upperLoc(node), name, value, flags);
 }
 
 export function getxattr(u: Union, node: Node, name: string, size: number): Buffer | number {
   refuseReserved(u, name);
-  return lgetxattrRaw(u.topPath(node), name, size);
+  return getxattrRawAt(u.topLoc(node), name, size);
 }
 
 export function listxattr(u: Union, node: Node, size: number): Buffer | number {
-  const names = llistxattr(u.topPath(node)).filter((n) => !u.format.isReserved(n));
+  const names = listxattrAt(u.topLoc(node)).filter((n) => !u.format.isReserved(n));
   const list = Buffer.from(names.map((n) => `${n}\0`).join(''));
   if (size === 0) return list.length;
   if (list.length > size) throw new FsError(E.ERANGE);
@@ -36,7 +36,7 @@ export function listxattr(u: Union, node: Node, size: number): Buffer | number {
 export function removexattr(u: Union, node: Node, name: string): void {
   refuseReserved(u, name);
   u.requireWritable();
-  if (!node.res.upper && lgetxattr(u.topPath(node), name) === null) throw new FsError(E.ENODATA);
+  if (!node.res.upper && getxattrAt(u.topLoc(node), name) === null) throw new FsError(E.ENODATA);
   copyUp(u, node);
-  lremovexattr(u.upperPath(node), name);
+  removexattrAt(u.upperLoc(node), name);
 }

@@ -121,7 +121,8 @@ function writeI64(b: Buffer, off: number, n: number): void {
   b.writeUInt32LE(n - high * 0x100000000, off);
   b.writeInt32LE(high | 0, off + 4);
 }
-function timesBuffer(a: TimeSpec, m: TimeSpec): Buffer {
+/** struct timespec[2] for utimensat, in a reused buffer (valid until the next call). */
+export function timesBuffer(a: TimeSpec, m: TimeSpec): Buffer {
   writeI64(timesBuf, 0, a.sec);
   writeI64(timesBuf, 8, a.nsec);
   writeI64(timesBuf, 16, m.sec);
