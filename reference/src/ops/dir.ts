@@ -52,8 +52,8 @@ export function fsyncdir(u: Union, fh: number): void {
 function snapshot(u: Union, h: DirHandle): DirEntry[] {
   const node = h.node;
   if (node.orphan) return [];
-  const self = u.ino(u.statNode(node), u.topLayer(node.res));
-  const parentIno = node.parent === null ? self : u.ino(u.statNode(node.parent), u.topLayer(node.parent.res));
+  const self = u.nodeIno(node);
+  const parentIno = node.parent === null ? self : u.nodeIno(node.parent);
   const out: DirEntry[] = [
     { name: Buffer.from('.'), ino: self, type: DT_DIR },
     { name: Buffer.from('..'), ino: parentIno, type: DT_DIR },

@@ -11,6 +11,7 @@ import { createEntry } from '../union/create.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, type Union } from '../union/union.ts';
 import { entryOf, newUpperRes } from './common.ts';
+import { keepImpure } from '../union/changes.ts';
 
 export function mknod(u: Union, ctx: Ctx, parent: Node, name: string, mode: number, rdev: bigint): Entry {
   const type = mode & S_IFMT;
@@ -44,5 +45,6 @@ export function link(u: Union, ctx: Ctx, src: Node, parent: Node, name: string):
   const st = createEntry(u, parent, name, ctx, {
     type: src.res.type, perm: 0, keepOwner: true, build: (at) => linkAt(u.upperLoc(src), at),
   });
+  keepImpure(u, u.upperLoc(src), parent);
   return entryOf(u, parent, name, newUpperRes(src.res.type), st);
 }

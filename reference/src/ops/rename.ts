@@ -8,7 +8,7 @@ import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } from '../sys/libc.ts';
 import { type Loc, renameAt, unlinkAt } from '../sys/at.ts';
 import { lstatAt } from '../sys/stat.ts';
-import { nameMoved, namesExchanged } from '../union/changes.ts';
+import { keepImpure, nameMoved, namesExchanged } from '../union/changes.ts';
 import { copyUp, copyUpEntry } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
 import type { Node, Resolution } from '../union/nodes.ts';
@@ -71,6 +71,7 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
     renameAt(from, to);
   }
   if (isDir(src) && targetLower) u.format.setOpaque(to);
+  if (oldParent !== newParent) keepImpure(u, to, newParent);
   nameMoved(u, {
     from: { parent: oldParent, name: oldName },
     to: { parent: newParent, name: newName },
@@ -100,5 +101,9 @@ function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, n
   renameAt(a, b, RENAME_EXCHANGE);
   if (isDir(src) && u.lowerPositive(newParent, newName)) u.format.setOpaque(b);
   if (isDir(dst) && u.lowerPositive(oldParent, oldName)) u.format.setOpaque(a);
+  if (oldParent !== newParent) {
+    keepImpure(u, b, newParent);
+    keepImpure(u, a, oldParent);
+  }
   namesExchanged(u, { parent: oldParent, name: oldName }, src.type, { parent: newParent, name: newName }, dst.type);
 }

@@ -3,6 +3,7 @@
 // point at upper, which upper inodes are gone (their numbers may be reused),
 // and whether a directory appeared or went (st_nlink of merged parents).
 // Every operation that changes names ends in exactly one of these calls.
+import type { Loc } from '../sys/at.ts';
 import type { Stat } from '../sys/stat.ts';
 import type { Node } from './nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from './union.ts';
@@ -11,6 +12,14 @@ import { S_IFDIR, S_IFMT, type Union } from './union.ts';
 export interface Place { parent: Node; name: string }
 
 const isDirType = (type: number): boolean => (type & S_IFMT) === S_IFDIR;
+
+/**
+ * An upper object now has a name in dir (rename, link): if it has an origin
+ * record, dir holds an entry whose number comes from elsewhere (impure).
+ */
+export function keepImpure(u: Union, obj: Loc, dir: Node): void {
+  if (u.origins.read(obj) !== null) u.origins.markImpure(u.upperLoc(dir));
+}
 
 /** A new object appeared at a name. */
 export function nameCreated(u: Union, type: number): void {

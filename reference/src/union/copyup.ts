@@ -41,21 +41,25 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
   const st = lstatAtStrict(lower.dir, name);
   const parentSt = lstatAtStrict(parentUpper.dir, parentUpper.name);
   const tmp = pathLoc(u.work.temp());
+  const origin = u.origins.recordFor(lower, u.topLayer(res).index);
+  let recorded = false;
   try {
     build(u, tmp, lower, st, opts.dataLimit);
+    if (origin !== null) recorded = u.origins.write(tmp, origin);
     renameAt(tmp, upper, RENAME_NOREPLACE);
   } catch (err) {
     u.work.discard(tmp.name);
     throw new FsError(errnoOf(err), `copyup ${name}`);
   }
+  res.upper = true;
+  if (recorded) u.origins.markImpure(parentUpper);
   // A copyup is not a change of the parent's contents: keep its times.
   try {
     utimensAt(parentUpper, parentSt.atime, parentSt.mtime);
   } catch {
     // cosmetic
   }
-  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st);
-  res.upper = true;
+  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded);
 }
 
 function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | undefined): void {

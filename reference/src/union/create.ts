@@ -77,5 +77,7 @@ export function createEntry(u: Union, parent: Node, name: string, caller: Caller
     }
   }
   nameCreated(u, obj.type);
-  return lstatAtStrict(final.dir, name);
+  const st = lstatAtStrict(final.dir, name);
+  if (isDir || st.nlink === 1) u.inodes.created(st); // not a new link to an existing inode
+  return st;
 }

@@ -25,6 +25,7 @@ export function listMerged(u: Union, node: Node): MergedEntry[] {
     } catch {
       continue; // vanished or not a directory in this layer
     }
+    const impure = layer.isUpper && u.origins.isImpure({ dir: dirFd, name: '.' });
     for (const d of entries) {
       if (seen.has(d.name)) continue;
       seen.add(d.name);
@@ -37,7 +38,9 @@ export function listMerged(u: Union, node: Node): MergedEntry[] {
         if (u.format.isWhiteout(s)) continue;
         type = dtypeOfMode(s.mode);
       }
-      const ino = layer.isUpper ? u.inodes.upperDirent(layer.dev, d.ino, stat) : u.inodes.raw(layer.dev, d.ino);
+      const ino = layer.isUpper
+        ? u.inodes.upperDirent(layer.dev, d.ino, impure, stat, () => u.origins.read({ dir: dirFd, name: d.name }))
+        : u.inodes.raw(layer.dev, d.ino);
       out.push({ name: d.name, type, ino, layer: idx });
     }
   }

@@ -12,6 +12,8 @@ import type { Attr } from '../fuse/protocol.ts';
 import { DirFds } from './dirfds.ts';
 import { Format } from './format.ts';
 import { Inodes } from './inodes.ts';
+import { Origins } from './origin.ts';
+import { fgetxattr } from '../sys/libc.ts';
 import { type Layer, type LayerFds, Layers } from './layers.ts';
 import { type Node, Nodes, type Resolution } from './nodes.ts';
 import { Workdir } from './workdir.ts';
@@ -32,6 +34,7 @@ export class Union {
   readonly work: Workdir;
   readonly nodes: Nodes;
   readonly inodes: Inodes;
+  readonly origins: Origins;
   readonly dirs: DirFds;
   readonly handles = new Handles();
   readonly readonly: boolean;
@@ -50,8 +53,8 @@ export class Union {
     this.format = new Format(opts.userxattr);
     this.work = new Workdir(this.layers.work, this.format);
     this.readonly = this.layers.upper === null;
-    const top = this.layers.upper ?? this.layers.lowers[0]!;
-    this.inodes = new Inodes(top.dev);
+    this.origins = new Origins(this.layers, this.format);
+    this.inodes = new Inodes(this.layers, this.origins);
     this.dirs = new DirFds(this.layers.rootFds());
     this.nodes = new Nodes(
       { type: S_IFDIR, upper: this.layers.upper !== null, lowers: this.layers.lowers.map((l) => l.index) },
@@ -162,13 +165,24 @@ export class Union {
     return (res.type & S_IFMT) === S_IFDIR && res.lowers.length > (res.upper ? 0 : 1);
   }
 
-  /** Inode number reported for a node's visible object (see inodes.ts). */
-  ino(st: Stat, layer: Layer): bigint {
-    return layer.isUpper ? this.inodes.upper(st) : this.inodes.lower(st);
+  /**
+   * Inode number reported for an object of a layer (see inodes.ts);
+   * readOrigin gives an upper object's origin record.
+   */
+  ino(st: Stat, layer: Layer, readOrigin: () => Buffer | null): bigint {
+    return layer.isUpper ? this.inodes.upper(st, readOrigin) : this.inodes.lower(st);
+  }
+
+  /** Inode number of a node's visible object. */
+  nodeIno(node: Node): bigint {
+    return this.ino(this.statNode(node), this.topLayer(node.res), () => this.origins.read(this.upperLoc(node)));
   }
 
   /** Attributes of a node's visible object as the kernel will see them. */
-  attr(node: Node, st: Stat, layer: Layer = this.topLayer(node.res)): Attr {
+  attr(
+    node: Node, st: Stat, layer: Layer = this.topLayer(node.res),
+    readOrigin: () => Buffer | null = () => this.origins.read(this.upperLoc(node)),
+  ): Attr {
     let nlink = st.nlink;
     if (this.isMerged(node.res) && !node.orphan) {
       if (node.listing === null || node.listing.stamp !== this.stamp) {
@@ -177,7 +191,7 @@ export class Union {
       nlink = 2 + node.listing.dirs;
     }
     return {
-      ino: this.ino(st, layer),
+      ino: this.ino(st, layer, readOrigin),
       size: st.size,
       blocks: st.blocks,
       atime: st.atime,
@@ -199,7 +213,7 @@ export class Union {
       const h = this.handles.file(fh);
       const st = fstat(h.fd);
       const layer = h.upper ? this.layers.upper! : this.topLayer(node.res);
-      const a = this.attr(node, st, layer);
+      const a = this.attr(node, st, layer, () => fgetxattr(h.fd, this.origins.originName));
       if (!h.upper) a.nlink = Math.max(0, a.nlink - 1);
       return a;
     }
