@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
-import { lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { lgetxattr, lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { pathLoc } from '../reference/src/sys/at.ts';
+import { fsUuid, handleOf } from '../reference/src/sys/handle.ts';
+import { encodeOrigin } from '../reference/src/union/origin.ts';
 import { DirStream } from './reference/dirstream.ts';
 import { forceUnmount, isMounted, type Layers, makeLayers, mountUnion, removeLayers, snapshot, writeTree } from './reference/harness.ts';
 
@@ -160,4 +163,24 @@ t.test('inode numbers of layers kernel overlayfs wrote, read by the reference', 
   await m.stop();
   t.same(viaRef.ino, kernel.ino, 'the reference reports the numbers kernel overlayfs reported');
   t.same(viaRef.dinoMismatch, [], 'd_ino is st_ino');
+});
+
+t.test('an origin record is byte for byte what kernel overlayfs writes', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  mountKernel(L);
+  fs.chmodSync(path.join(L.mnt, 'base/chm'), 0o600);
+  fs.chmodSync(path.join(L.mnt, 'base/mergeme'), 0o700);
+  umountKernel(L);
+  // chm is only in the bottom layer; the merged directory's origin is its top lower directory.
+  for (const [p, lower] of [['base/chm', L.lowers[1]!], ['base/mergeme', L.lowers[0]!]] as const) {
+    const fd = fs.openSync(lower, 'r');
+    try {
+      const kernel = lgetxattr(path.join(L.upper, p), 'trusted.overlay.origin');
+      const ours = encodeOrigin(fsUuid(fd), handleOf(pathLoc(path.join(lower, p)))!);
+      t.same(ours, kernel, `${p}: the reference would write the same record`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 });

@@ -37,7 +37,7 @@ export interface Loc { readonly dir: number; readonly name: string }
 export const pathLoc = (p: string): Loc => ({ dir: AT_FDCWD, name: p });
 
 /** A path the kernel resolves to loc without following its last component. */
-export function procPath(l: Loc): string {
+function procPath(l: Loc): string {
   return l.dir === AT_FDCWD ? l.name : `/proc/self/fd/${l.dir}/${l.name}`;
 }
 

@@ -33,7 +33,7 @@ export function encodeOrigin(uuid: Buffer, h: FileHandle): Buffer {
   return b;
 }
 
-export function decodeOrigin(b: Buffer): { uuid: Buffer; handle: FileHandle } | null {
+function decodeOrigin(b: Buffer): { uuid: Buffer; handle: FileHandle } | null {
   if (b.length < HEADER || b[0] !== VERSION || b[1] !== MAGIC || b[2] !== b.length) return null;
   if ((b[3]! & ~KNOWN_FLAGS) !== 0 || (b[3]! & PATH_UPPER) !== 0) return null;
   return { uuid: b.subarray(5, HEADER), handle: { type: b[4]!, bytes: b.subarray(HEADER) } };
