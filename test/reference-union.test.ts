@@ -85,3 +85,26 @@ t.test('write copies up; the lower file is unchanged', async (t) => {
   t.equal(fs.readFileSync(U('d/c'), 'utf8'), 'c1!');
   t.equal(fs.readFileSync(path.join(L.lowers[0]!, 'd/c'), 'utf8'), 'c1');
 });
+
+const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+
+t.test('directory fds: bounded after each request, all released by close()', async (t) => {
+  const L = makeLayers(1);
+  t.teardown(() => removeLayers(L));
+  const depth = 1100; // more directories than the cache keeps
+  const rel = Array<string>(depth).fill('d').join('/');
+  fs.mkdirSync(path.join(L.lowers[0]!, rel), { recursive: true });
+  fs.writeFileSync(path.join(L.lowers[0]!, rel, 'f'), 'deep');
+  const before = openFds();
+  const D = openDirect(L);
+  const e = D.entry(`${rel}/f`);
+  t.equal(e.attr.size, 4);
+  t.ok(D.fs.u.dirs.size >= depth - 1, 'the walk down opened a fd per directory');
+  D.fs.settle();
+  t.ok(D.fs.u.dirs.size <= 1024, `trimmed to the bound (${D.fs.u.dirs.size})`);
+  const o = D.fs.open(ctx, e.nodeid, fs.constants.O_WRONLY); // copies up the whole chain
+  D.fs.write(o.fh, 0, Buffer.from('DEEP'));
+  t.equal(fs.readFileSync(path.join(L.upper, rel, 'f'), 'utf8'), 'DEEP');
+  D.close(); // the union's close() and the layer roots
+  t.equal(openFds(), before, 'no fd left open');
+});

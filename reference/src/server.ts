@@ -1,5 +1,5 @@
-// The server thread: owns the union and the /dev/fuse fd, registers the
-// handler groups and serves requests until the connection goes away.
+// The server thread: owns the union and the /dev/fuse fd, and serves the
+// union (ops/unionfs.ts) through a FUSE session until the connection goes away.
 // Started by mount.ts (server-thread.ts) as a worker, possibly before its
 // mount is known: it loads, says 'idle', and gets its mount's data in a
 // 'serve' message. It never touches the mount point.

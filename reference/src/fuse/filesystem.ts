@@ -45,7 +45,7 @@ export interface InitInfo { minor: number; directIoAllowMmap: boolean }
 export interface Filesystem {
   init(info: InitInfo): void;
   /** Called after each request is answered: resources held for one request may go. */
-  settle?(): void;
+  settle(): void;
   lookup(ctx: Ctx, parent: number, name: string): Entry;
   forget(node: number, nlookup: number): void;
   getattr(node: number, fh: number | undefined): AttrReply;

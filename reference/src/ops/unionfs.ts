@@ -27,6 +27,7 @@ export class UnionFs implements Filesystem {
   }
 
   init(info: InitInfo): void { this.u.directIoLower = info.directIoAllowMmap; }
+  settle(): void { this.u.settle(); }
   /** Releases every fd the union holds (the layer roots belong to the caller). */
   close(): void { this.u.close(); }
 

@@ -73,6 +73,11 @@ export class DirFds {
     }
   }
 
+  /** How many fds the cache holds. */
+  get size(): number {
+    return this.fds.size;
+  }
+
   close(): void {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();

@@ -4,7 +4,7 @@
 import { E, FsError } from '../sys/errno.ts';
 import { FUSE_ROOT_ID } from '../fuse/protocol.ts';
 
-/** Where the object visible at a path lives. Kept up to date by the handlers. */
+/** Where the object visible at a name lives. Kept up to date by the operations (union/changes.ts). */
 export interface Resolution {
   /** S_IFMT bits of the visible object. */
   type: number;

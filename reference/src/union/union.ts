@@ -1,4 +1,4 @@
-// State of one mounted union and the lookup rules every handler shares:
+// State of one mounted union and the lookup rules every operation shares:
 // names resolve top-down (upper, then each lower); a whiteout ends the
 // search; directories merge with the directories of the same name below
 // them until an opaque one; any non-directory ends the search.
