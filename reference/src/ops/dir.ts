@@ -3,7 +3,7 @@
 // telldir/seekdir positions stay valid for the life of the open directory.
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
 import * as fs from 'node:fs';
-import { openAt } from '../sys/at.ts';
+import { closeFd, openAt } from '../sys/at.ts';
 import { DT_DIR } from '../sys/dirents.ts';
 import { E, FsError } from '../sys/errno.ts';
 import type { DirentSink, Opened } from '../fuse/filesystem.ts';
@@ -44,7 +44,7 @@ export function fsyncdir(u: Union, fh: number): void {
     try {
       fs.fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      closeFd(fd);
     }
   }
 }

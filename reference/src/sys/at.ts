@@ -24,6 +24,7 @@ const c = {
   fchownat: libc.func('int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)'),
   utimensat: libc.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
   readlinkat: libc.func('long readlinkat(int dirfd, const char *path, void *buf, size_t size)'),
+  close: libc.func('int close(int fd)'),
 };
 
 const AT_REMOVEDIR = 0x200;
@@ -47,7 +48,15 @@ function check(ret: number | bigint, what: string, l: Loc): number {
   return r;
 }
 
-/** openat; the fd is close-on-exec. */
+/**
+ * close(2) of an fd opened here (or by another koffi call): Node's
+ * fs.closeSync warns, at some cost, about fds that fs did not open.
+ */
+export function closeFd(fd: number): void {
+  if (c.close(fd) < 0) throw new FsError(koffi.errno(), 'close');
+}
+
+/** openat; the fd is close-on-exec. Close it with closeFd. */
 export function openAt(l: Loc, flags: number, mode = 0): number {
   return check(c.openat(l.dir, l.name, flags | O_CLOEXEC, mode), 'open', l);
 }
@@ -100,7 +109,7 @@ export function truncateAt(l: Loc, size: number): void {
   try {
     fs.ftruncateSync(fd, size);
   } finally {
-    fs.closeSync(fd);
+    closeFd(fd);
   }
 }
 

@@ -2,7 +2,7 @@
 // O_NOATIME so that listing a lower directory never touches the lower layer.
 import * as fs from 'node:fs';
 import { getdents64 } from './libc.ts';
-import { type Loc, openAt } from './at.ts';
+import { closeFd, type Loc, openAt } from './at.ts';
 import { errnoOf, E } from './errno.ts';
 
 export interface RawDirent { name: string; ino: bigint; type: number }
@@ -51,7 +51,7 @@ export function readDirents(dir: Loc): RawDirent[] {
       }
     }
   } finally {
-    fs.closeSync(fd);
+    closeFd(fd);
   }
   return out;
 }

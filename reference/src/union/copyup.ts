@@ -9,7 +9,7 @@ import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { lstatAtStrict, makedev, type Stat } from '../sys/stat.ts';
 import { copyFileRange, RENAME_NOREPLACE, startWriteback } from '../sys/libc.ts';
 import {
-  chmodAt, chownAt, getxattrAt, listxattrAt, type Loc, mkdirAt, mknodAt, openAt, pathLoc, readlinkAt, renameAt,
+  chmodAt, chownAt, closeFd, getxattrAt, listxattrAt, type Loc, mkdirAt, mknodAt, openAt, pathLoc, readlinkAt, renameAt,
   setxattrAt, symlinkAt, utimensAt,
 } from '../sys/at.ts';
 import type { Node, Resolution } from './nodes.ts';
@@ -113,8 +113,8 @@ function copyData(src: Loc, dst: Loc, limit: number): void {
     }
     fs.fsyncSync(outFd); // durable before the rename that makes it visible
   } finally {
-    fs.closeSync(inFd);
-    if (outFd >= 0) fs.closeSync(outFd);
+    closeFd(inFd);
+    if (outFd >= 0) closeFd(outFd);
   }
 }
 

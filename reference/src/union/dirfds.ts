@@ -5,26 +5,23 @@
 // moves need no update; a node that loses its name drops its fds.
 // Nothing is closed while a request runs (an fd in hand stays valid); the
 // cache is trimmed back to its bound after each request (settle()).
-import * as fs from 'node:fs';
 import { E, FsError } from '../sys/errno.ts';
-import { openDirPath } from '../sys/at.ts';
+import { closeFd, openDirPath } from '../sys/at.ts';
 import type { Node } from './nodes.ts';
 
+/** More layers than a union can have (overlayfs allows 500 lowers). */
+const LAYER_SLOTS = 1024;
+
 export class DirFds {
-  /** key "nodeId:layer" → fd, least recently used first. */
-  private readonly fds = new Map<string, number>();
+  /** key nodeId * LAYER_SLOTS + layer → fd, least recently used first. */
+  private readonly fds = new Map<number, number>();
 
   constructor(private readonly roots: readonly (number | undefined)[], private readonly bound = 1024) {}
 
   /** fd of node's directory on a layer (ENOENT if the node lost its name). */
   get(node: Node, layer: number): number {
-    if (node.parent === null) {
-      if (node.orphan) throw new FsError(E.ENOENT);
-      const root = this.roots[layer];
-      if (root === undefined) throw new FsError(E.EIO, `no layer ${layer}`);
-      return root;
-    }
-    const key = `${node.id}:${layer}`;
+    if (node.parent === null) return this.root(node, layer);
+    const key = node.id * LAYER_SLOTS + layer;
     const hit = this.fds.get(key);
     if (hit !== undefined) {
       this.fds.delete(key);
@@ -37,10 +34,10 @@ export class DirFds {
     let fd: number | undefined;
     for (;;) {
       if (cur.parent === null) {
-        fd = this.get(cur, layer);
+        fd = this.root(cur, layer);
         break;
       }
-      fd = this.fds.get(`${cur.id}:${layer}`);
+      fd = this.fds.get(cur.id * LAYER_SLOTS + layer);
       if (fd !== undefined) break;
       path.push(cur);
       cur = cur.parent;
@@ -48,28 +45,36 @@ export class DirFds {
     for (let i = path.length - 1; i >= 0; i--) {
       const n = path[i]!;
       fd = openDirPath({ dir: fd, name: n.name });
-      this.fds.set(`${n.id}:${layer}`, fd);
+      this.fds.set(n.id * LAYER_SLOTS + layer, fd);
     }
     return fd;
+  }
+
+  private root(node: Node, layer: number): number {
+    if (node.orphan) throw new FsError(E.ENOENT);
+    const root = this.roots[layer];
+    if (root === undefined) throw new FsError(E.EIO, `no layer ${layer}`);
+    return root;
   }
 
   /** The node is gone or lost its name: its directories are no longer its. */
   drop(node: Node): void {
     for (let layer = 0; layer < this.roots.length; layer++) {
-      const key = `${node.id}:${layer}`;
+      const key = node.id * LAYER_SLOTS + layer;
       const fd = this.fds.get(key);
       if (fd === undefined) continue;
       this.fds.delete(key);
-      fs.closeSync(fd);
+      closeFd(fd);
     }
   }
 
   /** Closes the least recently used fds beyond the bound. */
   settle(): void {
+    if (this.fds.size <= this.bound) return;
     for (const [key, fd] of this.fds) {
       if (this.fds.size <= this.bound) break;
       this.fds.delete(key);
-      fs.closeSync(fd);
+      closeFd(fd);
     }
   }
 
@@ -79,7 +84,7 @@ export class DirFds {
   }
 
   close(): void {
-    for (const fd of this.fds.values()) fs.closeSync(fd);
+    for (const fd of this.fds.values()) closeFd(fd);
     this.fds.clear();
   }
 }

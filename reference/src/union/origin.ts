@@ -6,7 +6,7 @@
 // elsewhere). Reading one back finds the lower object by its handle: its
 // inode number is what the copy reports, across remounts and in both
 // implementations.
-import * as fs from 'node:fs';
+import { closeFd } from '../sys/at.ts';
 import { errnoOf, E } from '../sys/errno.ts';
 import { getxattrAt, type Loc, setxattrAt } from '../sys/at.ts';
 import { type FileHandle, fsUuid, handleOf, openHandle } from '../sys/handle.ts';
@@ -106,7 +106,7 @@ export class Origins {
       try {
         return fstat(fd);
       } finally {
-        fs.closeSync(fd);
+        closeFd(fd);
       }
     }
     return undefined;
