@@ -21,8 +21,6 @@ export const TAGS = {
     'a copyup that changes nothing else still gives the file a new ctime: the copy cannot take the original\'s ctime (the spec\'s copy has "the same metadata")',
   'fstat-by-inode':
     'fstat() on an fd opened before a copyup reports the copy\'s attributes while reads still return the lower data: FUSE answers fstat by inode, not by open file',
-  'ino-per-mount':
-    'a copied-up file keeps its inode number within a mount but gets another after a remount: the spec ties no inode number to a path across mounts',
   posix:
     'a plain POSIX directory behaves differently here: the union semantics the spec documents differ by design',
 } as const;

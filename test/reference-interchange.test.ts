@@ -1,12 +1,18 @@
 // The reference writes the on-disk format of kernel overlayfs: layers
 // changed through the reference mount with `mount -t overlay` and show the
 // same merged tree, and layers changed through kernel overlayfs mount with
-// the reference and show the same tree.
+// the reference and show the same tree. Inode numbers too: they follow from
+// the layers alone (origin records), so they survive a remount and both
+// implementations report the same ones (layers on one filesystem here).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
-import { lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { lgetxattr, lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { pathLoc } from '../reference/src/sys/at.ts';
+import { fsUuid, handleOf } from '../reference/src/sys/handle.ts';
+import { encodeOrigin } from '../reference/src/union/origin.ts';
+import { DirStream } from './reference/dirstream.ts';
 import { forceUnmount, isMounted, type Layers, makeLayers, mountUnion, removeLayers, snapshot, writeTree } from './reference/harness.ts';
 
 function fixture(): Layers {
@@ -45,6 +51,7 @@ function mutate(root: string): void {
   fs.truncateSync(P('keep'), 4);
   fs.writeFileSync(P('l2only/deep/g'), 'g');
   fs.unlinkSync(P('l2only/deep/f'));
+  fs.linkSync(P('xa'), P('xa-link'));
 }
 
 function mountKernel(L: Layers): void {
@@ -100,4 +107,82 @@ t.test('both ways with userxattr', async (t) => {
   umountKernel(L);
   // kernel overlayfs hides user.overlay.* with userxattr, so the comparison covers the tree and user xattrs
   t.same(viaKernel, viaRef);
+});
+
+/** st_ino of every name under root, and the names whose d_ino differs from their st_ino. */
+function inodes(root: string): { ino: Record<string, string>; dinoMismatch: string[] } {
+  const ino: Record<string, string> = {};
+  const dinoMismatch: string[] = [];
+  const walk = (rel: string): void => {
+    const ds = new DirStream(path.join(root, rel));
+    const ents = ds.all();
+    ds.close();
+    for (const e of ents) {
+      if (e.name === '.' || e.name === '..') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const st = fs.lstatSync(path.join(root, r), { bigint: true });
+      ino[r] = String(st.ino);
+      if (e.ino !== st.ino) dinoMismatch.push(r);
+      if (st.isDirectory()) walk(r);
+    }
+  };
+  walk('');
+  return { ino, dinoMismatch };
+}
+
+t.test('inode numbers: the same after a remount of the reference, and in kernel overlayfs', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  let m = await mountUnion(L);
+  mutate(L.mnt);
+  const first = inodes(L.mnt);
+  await m.stop();
+  m = await mountUnion(L);
+  const again = inodes(L.mnt);
+  await m.stop();
+  mountKernel(L);
+  const kernel = inodes(L.mnt);
+  umountKernel(L);
+  t.same(first.dinoMismatch, [], 'd_ino is st_ino');
+  t.same(again.ino, first.ino, 'every name keeps its number across the remount');
+  t.same(again.dinoMismatch, [], 'd_ino is st_ino after the remount');
+  t.same(kernel.ino, first.ino, 'kernel overlayfs reports the same numbers');
+  t.equal(first.ino['base/xa-link'], first.ino['base/xa'], 'both names of a hard link show one number');
+  const numbers = Object.entries(first.ino).filter(([p]) => p !== 'base/xa-link').map(([, n]) => n);
+  t.equal(new Set(numbers).size, numbers.length, 'no two objects share a number');
+  t.equal(first.ino['base/chm'], String(fs.lstatSync(path.join(L.lowers[1]!, 'base/chm'), { bigint: true }).ino), 'a copied-up file reports its origin');
+});
+
+t.test('inode numbers of layers kernel overlayfs wrote, read by the reference', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  mountKernel(L);
+  mutate(L.mnt);
+  const kernel = inodes(L.mnt);
+  umountKernel(L);
+  const m = await mountUnion(L);
+  const viaRef = inodes(L.mnt);
+  await m.stop();
+  t.same(viaRef.ino, kernel.ino, 'the reference reports the numbers kernel overlayfs reported');
+  t.same(viaRef.dinoMismatch, [], 'd_ino is st_ino');
+});
+
+t.test('an origin record is byte for byte what kernel overlayfs writes', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  mountKernel(L);
+  fs.chmodSync(path.join(L.mnt, 'base/chm'), 0o600);
+  fs.chmodSync(path.join(L.mnt, 'base/mergeme'), 0o700);
+  umountKernel(L);
+  // chm is only in the bottom layer; the merged directory's origin is its top lower directory.
+  for (const [p, lower] of [['base/chm', L.lowers[1]!], ['base/mergeme', L.lowers[0]!]] as const) {
+    const fd = fs.openSync(lower, 'r');
+    try {
+      const kernel = lgetxattr(path.join(L.upper, p), 'trusted.overlay.origin');
+      const ours = encodeOrigin(fsUuid(fd), handleOf(pathLoc(path.join(lower, p)))!);
+      t.same(ours, kernel, `${p}: the reference would write the same record`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 });

@@ -1,6 +1,6 @@
-// The server thread: owns the union and its layer fds, registers the handler
-// groups and serves requests on the /dev/fuse fd until the connection goes
-// away, then closes the layer fds at once.
+// The server thread: owns the union, its layer fds and the /dev/fuse fd, and
+// serves the union (ops/unionfs.ts) through a FUSE session until the
+// connection goes away, then closes the layer fds at once.
 // Started by mount.ts (server-thread.ts) as a worker, possibly before its
 // mount is known: it loads, says 'idle', and gets its mount's data in a
 // 'serve' message. It never touches the mount point.
@@ -8,14 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { Session } from './fuse/session.ts';
 import { closeLayerFds } from './layer-fds.ts';
 import type { LayerFds } from './union/layers.ts';
-import { Union } from './union/union.ts';
-import { registerEntryOps } from './ops/entry.ts';
-import { registerNameOps } from './ops/names.ts';
-import { registerRemoveOps } from './ops/remove.ts';
-import { registerRenameOps } from './ops/rename.ts';
-import { registerFileOps } from './ops/file.ts';
-import { registerDirOps } from './ops/dir.ts';
-import { registerXattrOps } from './ops/xattr.ts';
+import { UnionFs } from './ops/unionfs.ts';
 
 export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean }
 
@@ -28,9 +21,9 @@ export type ServerMessage = { type: 'idle' } | { type: 'loaded' } | { type: 'ini
 /** To the server thread: its mount's data (it owns the layer fds from then on), then 'go' once mounted or 'stop'. */
 export type ServerCommand = { type: 'serve'; data: ServerData } | { type: 'go' } | { type: 'stop' };
 
-function openUnion(data: ServerData): Union {
+function openUnion(data: ServerData): UnionFs {
   try {
-    return new Union({ fds: data.layers, userxattr: data.userxattr });
+    return new UnionFs({ fds: data.layers, userxattr: data.userxattr });
   } catch (err) {
     closeLayerFds(data.layers);
     throw err;
@@ -44,26 +37,17 @@ function main(port: NonNullable<typeof parentPort>, data: ServerData): void {
   // The moment the connection ends: a script's next step may be unmounting a layer's filesystem.
   const release = (): void => {
     u.close();
+    closeLayerFds(data.layers);
     port.postMessage({ type: 'done' } satisfies ServerMessage);
     port.close();
   };
   let s: Session;
   try {
-    s = new Session(data.fuseFd, {
+    s = new Session(data.fuseFd, u, {
       debug: data.debug,
       log: (line) => process.stderr.write(`unionref: ${line}\n`),
-      onInit: (info) => {
-        u.directIoLower = info.directIoAllowMmap;
-        port.postMessage({ type: 'init', minor: info.minor } satisfies ServerMessage);
-      },
+      onInit: (info) => port.postMessage({ type: 'init', minor: info.minor } satisfies ServerMessage),
     });
-    registerEntryOps(s, u);
-    registerNameOps(s, u);
-    registerRemoveOps(s, u);
-    registerRenameOps(s, u);
-    registerFileOps(s, u);
-    registerDirOps(s, u);
-    registerXattrOps(s, u);
   } catch (err) {
     release();
     throw err;

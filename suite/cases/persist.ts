@@ -22,6 +22,5 @@ export const persistCases: Case[] = CHANGES.map((c) =>
     claim: `${c.claim}, also after the union is unmounted and mounted again`,
     layers,
     steps: [...c.steps, s.remount(), ...c.look],
-    accepts: ['ino-per-mount'],
   }),
 );

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import { E, FsError } from '../../reference/src/sys/errno.ts';
 import { mount } from '../../reference/src/sys/libc.ts';
-import { type Attr, attrOut, entryOut, Op, openOut, OUT_HEADER_SIZE, writeDirent, EMPTY } from '../../reference/src/fuse/protocol.ts';
+import type { Filesystem } from '../../reference/src/fuse/filesystem.ts';
+import type { Attr } from '../../reference/src/fuse/protocol.ts';
 import { Session } from '../../reference/src/fuse/session.ts';
 
 const mnt = process.argv[2]!;
@@ -20,40 +21,37 @@ const attr = (id: number): Attr => {
   };
 };
 
+// File handles are the node ids.
+const errfs: Partial<Filesystem> = {
+  lookup: (_ctx, parent, name) => {
+    const f = files[name];
+    if (parent !== 1 || f === undefined) throw new FsError(E.ENOENT);
+    return { nodeid: f.id, attr: attr(f.id), entryTtl: 60, attrTtl: 60 };
+  },
+  forget: () => {},
+  getattr: (node) => ({ attr: attr(node), ttl: 60 }),
+  open: (_ctx, node) => ({ fh: node, directIo: false }),
+  read: (fh, offset, size, buf, off) => {
+    const f = Object.values(files).find((x) => x.id === fh)!;
+    if (f.id === files.bad!.id && offset + size > 64 * 1024) throw new FsError(E.EIO);
+    const n = Math.max(0, Math.min(size, f.size - offset));
+    buf.fill(0x61, off, off + n);
+    return n;
+  },
+  release: () => {},
+  flush: () => {},
+  opendir: () => ({ fh: 1, directIo: false }),
+  readdir: (_fh, offset, add) => {
+    const names = Object.entries(files);
+    for (let i = offset; i < names.length; i++) {
+      const [name, f] = names[i]!;
+      if (!add(BigInt(f.id), 8, Buffer.from(name), i + 1)) break;
+    }
+  },
+  releasedir: () => {},
+};
+
 const fd = fs.openSync('/dev/fuse', 'r+');
-const s = new Session(fd, { debug: false, log: (l) => process.stderr.write(`${l}\n`), onInit: () => process.stdout.write('ready\n') });
-s.on(Op.LOOKUP, (req) => {
-  const f = files[req.str(0)[0]];
-  if (req.nodeid !== 1 || f === undefined) throw new FsError(E.ENOENT);
-  return entryOut(f.id, 0, attr(f.id), { entrySec: 60, attrSec: 60 });
-});
-s.on(Op.FORGET, () => undefined);
-s.on(Op.BATCH_FORGET, () => undefined);
-s.on(Op.GETATTR, (req) => attrOut(attr(req.nodeid), 60));
-s.on(Op.OPEN, () => openOut(1, 0));
-s.on(Op.READ, (req) => {
-  const off = req.num64(8);
-  const size = req.u32(16);
-  const f = Object.values(files).find((x) => x.id === req.nodeid)!;
-  if (f.id === files.bad!.id && off + size > 64 * 1024) throw new FsError(E.EIO);
-  const n = Math.max(0, Math.min(size, f.size - off));
-  s.out.fill(0x61, OUT_HEADER_SIZE, OUT_HEADER_SIZE + n);
-  return n;
-});
-s.on(Op.RELEASE, () => EMPTY);
-s.on(Op.FLUSH, () => EMPTY);
-s.on(Op.OPENDIR, () => openOut(1, 0));
-s.on(Op.READDIR, (req) => {
-  let pos = OUT_HEADER_SIZE;
-  const names = Object.entries(files);
-  for (let i = req.num64(8); i < names.length; i++) {
-    const [name, f] = names[i]!;
-    const used = writeDirent(s.out, pos, OUT_HEADER_SIZE + req.u32(16), BigInt(f.id), i + 1, 8, Buffer.from(name));
-    if (used === 0) break;
-    pos += used;
-  }
-  return pos - OUT_HEADER_SIZE;
-});
-s.on(Op.RELEASEDIR, () => EMPTY);
+const s = new Session(fd, errfs, { debug: false, log: (l) => process.stderr.write(`${l}\n`), onInit: () => process.stdout.write('ready\n') });
 mount('errfs', mnt, 'fuse.errfs', 0, `fd=${fd},rootmode=40000,user_id=0,group_id=0,allow_other`);
 s.run();

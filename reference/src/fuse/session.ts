@@ -9,20 +9,12 @@ import {
   OUT_HEADER_SIZE,
 } from './protocol.ts';
 import { Request } from './request.ts';
+import { type Handler, handlers } from './dispatch.ts';
+import type { Filesystem, InitInfo } from './filesystem.ts';
 
 export const MAX_PAGES = 256;
 const FUSE_NOTIFY_INVAL_INODE = 2;
 export const MAX_WRITE = MAX_PAGES * 4096;
-
-/**
- * A handler returns a reply body (Buffer), the length of a body it already
- * wrote into session.out at OUT_HEADER_SIZE (number), or undefined for
- * requests that take no reply (FORGET). Errors are thrown (FsError or Node
- * errors) and become the errno of the reply.
- */
-export type Handler = (req: Request) => Buffer | number | undefined;
-
-export interface InitInfo { minor: number; directIoAllowMmap: boolean }
 
 export interface SessionOptions {
   debug: boolean;
@@ -33,15 +25,13 @@ export interface SessionOptions {
 export class Session {
   readonly out = Buffer.allocUnsafe(OUT_HEADER_SIZE + MAX_WRITE);
   private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
-  private readonly handlers = new Map<number, Handler>();
+  private readonly handlers: Map<number, Handler>;
   private initialized = false;
   /** Nodes whose cached attributes the kernel must drop once the current reply is out. */
   private readonly staleAttrs: number[] = [];
 
-  constructor(private readonly fd: number, private readonly opts: SessionOptions) {}
-
-  on(opcode: number, h: Handler): void {
-    this.handlers.set(opcode, h);
+  constructor(private readonly fd: number, private readonly filesystem: Partial<Filesystem>, private readonly opts: SessionOptions) {
+    this.handlers = handlers(filesystem, this);
   }
 
   /**
@@ -101,6 +91,8 @@ export class Session {
     } catch (err) {
       if (this.opts.debug && !(typeof err === 'object' && err !== null && 'code' in err)) this.opts.log(String((err as Error).stack));
       return this.replyDebug(req, -errnoOf(err));
+    } finally {
+      this.filesystem.settle?.();
     }
     if (result === undefined) {
       if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} (no reply)`);
@@ -167,6 +159,8 @@ export class Session {
     b.copy(this.out, OUT_HEADER_SIZE);
     this.send(req.unique, 0, OUT_HEADER_SIZE + 64);
     this.initialized = true;
-    this.opts.onInit({ minor: useMinor, directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0 });
+    const info: InitInfo = { minor: useMinor, directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0 };
+    this.filesystem.init?.(info);
+    this.opts.onInit(info);
   }
 }

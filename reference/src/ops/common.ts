@@ -1,8 +1,7 @@
-// Helpers shared by the handler groups: cache lifetimes and entry replies.
+// Helpers shared by the operations: cache lifetimes and entry replies.
 import type { Stat } from '../sys/stat.ts';
-import { type Attr, attrOut, entryOut, type Validity } from '../fuse/protocol.ts';
-import type { Request } from '../fuse/request.ts';
-import type { Caller } from '../union/create.ts';
+import type { Attr } from '../fuse/protocol.ts';
+import type { AttrReply, Entry } from '../fuse/filesystem.ts';
 import type { Node, Resolution } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 
@@ -15,28 +14,23 @@ export const ATTR_TTL = 1;
  * per path), so their attributes are never cached: a write through one name
  * must show in the others at once.
  */
-export function validityFor(a: Attr): Validity {
+function attrTtl(a: Attr): number {
   const linked = (a.mode & S_IFMT) !== S_IFDIR && a.nlink > 1;
-  return { entrySec: ENTRY_TTL, attrSec: linked ? 0 : ATTR_TTL };
+  return linked ? 0 : ATTR_TTL;
 }
 
-/** Binds parent/name to a node, counts the lookup and builds fuse_entry_out. */
-export function replyEntry(u: Union, parent: Node, name: string, res: Resolution, st?: Stat): Buffer {
+/** Binds parent/name to a node, counts the lookup and describes the entry. */
+export function entryOf(u: Union, parent: Node, name: string, res: Resolution, st?: Stat): Entry {
   const node = u.nodes.bind(parent, name, res);
-  const a = u.attr(node, st ?? u.statNode(node));
+  const attr = u.attr(node, st ?? u.statNode(node));
   node.nlookup++;
-  return entryOut(node.id, 0, a, validityFor(a));
+  return { nodeid: node.id, attr, entryTtl: ENTRY_TTL, attrTtl: attrTtl(attr) };
 }
 
-export function replyAttr(a: Attr): Buffer {
-  return attrOut(a, validityFor(a).attrSec);
-}
-
-export function callerOf(req: Request): Caller {
-  return { uid: req.uid, gid: req.gid };
+export function attrReply(attr: Attr): AttrReply {
+  return { attr, ttl: attrTtl(attr) };
 }
 
 export function newUpperRes(type: number): Resolution {
   return { type: type & S_IFMT, upper: true, lowers: [] };
 }
-

@@ -3,68 +3,57 @@
 // telldir/seekdir positions stay valid for the life of the open directory.
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
 import * as fs from 'node:fs';
+import { closeFd, openAt } from '../sys/at.ts';
 import { DT_DIR } from '../sys/dirents.ts';
-import { EMPTY, Op, openOut, OUT_HEADER_SIZE, writeDirent } from '../fuse/protocol.ts';
-import type { Session } from '../fuse/session.ts';
+import { E, FsError } from '../sys/errno.ts';
+import type { DirentSink, Opened } from '../fuse/filesystem.ts';
 import type { DirEntry, DirHandle } from '../union/handles.ts';
 import { listMerged } from '../union/merge.ts';
+import type { Node } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
-import { E, FsError } from '../sys/errno.ts';
 
-export function registerDirOps(s: Session, u: Union): void {
-  s.on(Op.OPENDIR, (req) => {
-    const node = u.nodes.get(req.nodeid);
-    if ((node.res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
-    const h: DirHandle = { kind: 'dir', node, entries: null, consumed: false };
+export function opendir(u: Union, node: Node): Opened {
+  if ((node.res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
+  const h: DirHandle = { kind: 'dir', node, entries: null, consumed: false };
+  h.entries = snapshot(u, h);
+  return { fh: u.handles.add(h), directIo: false };
+}
+
+export function readdir(u: Union, fh: number, offset: number, add: DirentSink): void {
+  const h = u.handles.dir(fh);
+  if (offset === 0 && h.consumed) {
     h.entries = snapshot(u, h);
-    return openOut(u.handles.add(h), 0);
-  });
+    h.consumed = false;
+  }
+  const entries = h.entries ?? (h.entries = snapshot(u, h));
+  for (let i = offset; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (!add(e.ino, e.type, e.name, i + 1)) break;
+    h.consumed = true;
+  }
+}
 
-  s.on(Op.READDIR, (req) => {
-    const h = u.handles.dir(req.num64(0));
-    const offset = req.num64(8);
-    const size = Math.min(req.u32(16), s.out.length - OUT_HEADER_SIZE);
-    if (offset === 0 && h.consumed) {
-      h.entries = snapshot(u, h);
-      h.consumed = false;
-    }
-    const entries = h.entries ?? (h.entries = snapshot(u, h));
-    const limit = OUT_HEADER_SIZE + size;
-    let pos = OUT_HEADER_SIZE;
-    for (let i = offset; i < entries.length; i++) {
-      const e = entries[i]!;
-      const used = writeDirent(s.out, pos, limit, e.ino, i + 1, e.type, e.name);
-      if (used === 0) break;
-      pos += used;
-      h.consumed = true;
-    }
-    return pos - OUT_HEADER_SIZE;
-  });
+export function releasedir(u: Union, fh: number): void {
+  u.handles.remove(fh);
+}
 
-  s.on(Op.RELEASEDIR, (req) => {
-    u.handles.remove(req.num64(0));
-    return EMPTY;
-  });
-
-  s.on(Op.FSYNCDIR, (req) => {
-    const h = u.handles.dir(req.num64(0));
-    if (h.node.res.upper && !h.node.orphan) {
-      const fd = fs.openSync(u.upperPath(h.node), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-      try {
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+export function fsyncdir(u: Union, fh: number): void {
+  const h = u.handles.dir(fh);
+  if (h.node.res.upper && !h.node.orphan) {
+    const fd = openAt(u.upperLoc(h.node), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      closeFd(fd);
     }
-    return EMPTY;
-  });
+  }
 }
 
 function snapshot(u: Union, h: DirHandle): DirEntry[] {
   const node = h.node;
   if (node.orphan) return [];
-  const self = u.ino(u.statNode(node), u.topLayer(node.res));
-  const parentIno = node.parent === null ? self : u.ino(u.statNode(node.parent), u.topLayer(node.parent.res));
+  const self = u.nodeIno(node);
+  const parentIno = node.parent === null ? self : u.nodeIno(node.parent);
   const out: DirEntry[] = [
     { name: Buffer.from('.'), ino: self, type: DT_DIR },
     { name: Buffer.from('..'), ino: parentIno, type: DT_DIR },

@@ -2,103 +2,86 @@
 // name (else the upper object is just removed). rmdir of a merged directory
 // succeeds when no entry is visible: the upper directory's whiteouts are
 // not entries; they go with it.
-import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
-import { RENAME_EXCHANGE, renameat2 } from '../sys/libc.ts';
-import { EMPTY, Op } from '../fuse/protocol.ts';
-import type { Session } from '../fuse/session.ts';
+import { RENAME_EXCHANGE } from '../sys/libc.ts';
+import { type Loc, pathLoc, renameAt, rmdirAt, unlinkAt } from '../sys/at.ts';
+import { lstatAt, type Stat } from '../sys/stat.ts';
+import { nameRemoved } from '../union/changes.ts';
 import { copyUp } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 
-export function registerRemoveOps(s: Session, u: Union): void {
-  s.on(Op.UNLINK, (req) => {
-    const [name] = req.str(0);
-    unlinkName(u, u.nodes.get(req.nodeid), name);
-    return EMPTY;
-  });
-  s.on(Op.RMDIR, (req) => {
-    const [name] = req.str(0);
-    rmdirName(u, u.nodes.get(req.nodeid), name);
-    return EMPTY;
-  });
-}
-
-/** Puts a whiteout at the (absent) upper path p. */
-export function whiteoutAt(u: Union, p: string): void {
+/** Puts a whiteout at the (absent or replaceable) upper place at. */
+export function whiteoutAt(u: Union, at: Loc): void {
   const wh = u.work.whiteout();
   try {
-    fs.renameSync(wh, p);
+    renameAt(pathLoc(wh), at);
   } catch (err) {
     u.work.discard(wh);
     throw err;
   }
 }
 
-function unlinkName(u: Union, parent: Node, name: string): void {
+export function unlink(u: Union, parent: Node, name: string): void {
   u.requireWritable();
   const res = u.resolveChild(parent, name);
   if (res === null) throw new FsError(E.ENOENT);
   if ((res.type & S_IFMT) === S_IFDIR) throw new FsError(E.EISDIR);
-  const rel = u.childPath(parent, name);
-  const node = u.nodes.child(parent, name);
+  let st: Stat | undefined;
   if (res.upper) {
-    const p = u.layers.upperPath(rel);
-    const st = u.lstat(p);
+    const at = u.upperAt(parent, name);
+    st = lstatAt(at.dir, name);
     if (u.lowerPositive(parent, name)) {
-      whiteoutAt(u, p); // rename over the upper object: one atomic step
+      whiteoutAt(u, at); // rename over the upper object: one atomic step
     } else {
-      fs.unlinkSync(p);
+      unlinkAt(at);
     }
-    if (st !== undefined && st.nlink <= 1) u.inodes.removed(st.ino);
   } else {
     copyUp(u, parent);
-    whiteoutAt(u, u.layers.upperPath(rel));
+    whiteoutAt(u, u.upperAt(parent, name));
   }
-  if (node !== undefined) u.nodes.detach(node);
+  nameRemoved(u, { parent, name }, res.type, st);
 }
 
-function rmdirName(u: Union, parent: Node, name: string): void {
+export function rmdir(u: Union, parent: Node, name: string): void {
   u.requireWritable();
   const res = u.resolveChild(parent, name);
   if (res === null) throw new FsError(E.ENOENT);
   if ((res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
   const node = u.nodes.bind(parent, name, res);
   if (listMerged(u, node).length > 0) throw new FsError(E.ENOTEMPTY);
-  const rel = u.childPath(parent, name);
   const needWhiteout = res.lowers.length > 0 || u.lowerPositive(parent, name);
+  let st: Stat | undefined;
   if (res.upper) {
-    const p = u.layers.upperPath(rel);
-    const st = u.lstat(p);
-    if (needWhiteout) replaceDirWithWhiteout(u, p);
+    const at = u.upperAt(parent, name);
+    st = lstatAt(at.dir, name);
+    if (needWhiteout) replaceDirWithWhiteout(u, at, node);
     else {
-      clearWhiteouts(u, p);
-      fs.rmdirSync(p);
+      clearWhiteouts(u, u.dirs.get(node, 0));
+      rmdirAt(at);
     }
-    if (st !== undefined) u.inodes.removed(st.ino);
   } else {
     copyUp(u, parent);
-    whiteoutAt(u, u.layers.upperPath(rel));
+    whiteoutAt(u, u.upperAt(parent, name));
   }
-  u.nodes.detach(node);
-  u.dirsChanged();
+  nameRemoved(u, { parent, name }, res.type, st);
 }
 
 /** Swaps a (visibly empty) upper directory for a whiteout, then removes the directory from work/. */
-function replaceDirWithWhiteout(u: Union, dir: string): void {
+function replaceDirWithWhiteout(u: Union, dir: Loc, node: Node): void {
   const wh = u.work.whiteout();
   try {
-    renameat2(wh, dir, RENAME_EXCHANGE);
+    renameAt(pathLoc(wh), dir, RENAME_EXCHANGE);
   } catch (err) {
     if (errnoOf(err) !== E.EINVAL) {
       u.work.discard(wh);
       throw err;
     }
     // No RENAME_EXCHANGE on the upper filesystem: empty it, remove it, then whiteout.
-    clearWhiteouts(u, dir);
-    fs.rmdirSync(dir);
-    fs.renameSync(wh, dir);
+    clearWhiteouts(u, u.dirs.get(node, 0));
+    rmdirAt(dir);
+    renameAt(pathLoc(wh), dir);
     return;
   }
   u.work.discard(wh); // the old directory with its whiteouts

@@ -4,34 +4,16 @@
 // two steps atomically). A directory present in any lower layer cannot be
 // moved: EXDEV. An upper-only directory moves; if the target name has a
 // lower directory, the moved directory becomes opaque.
-import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
-import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, renameat2 } from '../sys/libc.ts';
-import { EMPTY, Op } from '../fuse/protocol.ts';
-import type { Session } from '../fuse/session.ts';
+import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } from '../sys/libc.ts';
+import { type Loc, renameAt, unlinkAt } from '../sys/at.ts';
+import { lstatAt } from '../sys/stat.ts';
+import { keepImpure, nameMoved, namesExchanged } from '../union/changes.ts';
 import { copyUp, copyUpEntry } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
 import type { Node, Resolution } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 import { whiteoutAt } from './remove.ts';
-
-export function registerRenameOps(s: Session, u: Union): void {
-  s.on(Op.RENAME, (req) => {
-    const newParent = u.nodes.get(req.num64(0));
-    const [oldName, next] = req.str(8);
-    const [newName] = req.str(next);
-    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, 0);
-    return EMPTY;
-  });
-  s.on(Op.RENAME2, (req) => {
-    const newParent = u.nodes.get(req.num64(0));
-    const flags = req.u32(8);
-    const [oldName, next] = req.str(16);
-    const [newName] = req.str(next);
-    rename(u, u.nodes.get(req.nodeid), oldName, newParent, newName, flags);
-    return EMPTY;
-  });
-}
 
 const isDir = (r: Resolution): boolean => (r.type & S_IFMT) === S_IFDIR;
 
@@ -40,7 +22,7 @@ function checkMovable(r: Resolution): void {
   if (isDir(r) && (r.lowers.length > 0 || !r.upper)) throw new FsError(E.EXDEV);
 }
 
-function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
+export function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
   if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) throw new FsError(E.EINVAL);
   if ((flags & RENAME_WHITEOUT) !== 0) throw new FsError(E.EINVAL); // as overlayfs
   if ((flags & RENAME_NOREPLACE) !== 0 && (flags & RENAME_EXCHANGE) !== 0) throw new FsError(E.EINVAL);
@@ -48,9 +30,7 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
   const src = u.resolveChild(oldParent, oldName);
   if (src === null) throw new FsError(E.ENOENT);
   const dst = u.resolveChild(newParent, newName);
-  const oldRel = u.childPath(oldParent, oldName);
-  const newRel = u.childPath(newParent, newName);
-  if (oldRel === newRel) return;
+  if (oldParent === newParent && oldName === newName) return;
   checkMovable(src);
 
   if ((flags & RENAME_EXCHANGE) !== 0) {
@@ -64,8 +44,8 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
     if (!isDir(src) && isDir(dst)) throw new FsError(E.EISDIR);
     if (isDir(dst) && listMerged(u, u.nodes.bind(newParent, newName, dst)).length > 0) throw new FsError(E.ENOTEMPTY);
     if (src.upper && dst.upper) {
-      const a = u.lstat(u.layers.upperPath(oldRel));
-      const b = u.lstat(u.layers.upperPath(newRel));
+      const a = lstatAt(u.dirs.get(oldParent, 0), oldName);
+      const b = lstatAt(u.dirs.get(newParent, 0), newName);
       if (a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev) return; // two links of one file
     }
   }
@@ -73,43 +53,40 @@ function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, new
   copyUp(u, oldParent);
   copyUp(u, newParent);
   copyUpEntry(u, oldParent, oldName, src);
-  const from = u.layers.upperPath(oldRel);
-  const to = u.layers.upperPath(newRel);
+  const from = u.upperAt(oldParent, oldName);
+  const to = u.upperAt(newParent, newName);
   const whiteoutSource = u.lowerPositive(oldParent, oldName);
   const targetLower = u.lowerPositive(newParent, newName);
-  const below = u.lstat(to); // undefined, a whiteout, or the upper part of dst
+  const below = lstatAt(to.dir, newName); // undefined, a whiteout, or the upper part of dst
   const targetIsWhiteout = below !== undefined && u.format.isWhiteout(below);
-  if (dst !== null && isDir(dst) && dst.upper) clearWhiteouts(u, to);
+  if (dst !== null && isDir(dst) && dst.upper) clearWhiteouts(u, u.dirs.get(u.nodes.bind(newParent, newName, dst), 0));
 
   if (isDir(src) && targetIsWhiteout) {
     // A directory cannot replace a character device: swap them, then the whiteout sits at the source.
-    renameat2(from, to, RENAME_EXCHANGE);
-    if (!whiteoutSource) fs.unlinkSync(from);
+    renameAt(from, to, RENAME_EXCHANGE);
+    if (!whiteoutSource) unlinkAt(from);
   } else if (whiteoutSource) {
     renameWithWhiteout(u, from, to);
   } else {
-    fs.renameSync(from, to);
+    renameAt(from, to);
   }
   if (isDir(src) && targetLower) u.format.setOpaque(to);
-  if (below !== undefined && !targetIsWhiteout && (isDir(dst!) || below.nlink <= 1)) u.inodes.removed(below.ino);
-
-  const moved = u.nodes.child(oldParent, oldName);
-  if (moved !== undefined) {
-    u.nodes.move(moved, newParent, newName);
-    moved.res = { type: src.type, upper: true, lowers: [] };
-  } else {
-    const replaced = u.nodes.child(newParent, newName);
-    if (replaced !== undefined) u.nodes.detach(replaced);
-  }
-  if (isDir(src) || (dst !== null && isDir(dst))) u.dirsChanged();
+  if (oldParent !== newParent) keepImpure(u, to, newParent);
+  nameMoved(u, {
+    from: { parent: oldParent, name: oldName },
+    to: { parent: newParent, name: newName },
+    type: src.type,
+    replaced: below !== undefined && !targetIsWhiteout ? below : undefined,
+    replacedDir: dst !== null && isDir(dst),
+  });
 }
 
-function renameWithWhiteout(u: Union, from: string, to: string): void {
+function renameWithWhiteout(u: Union, from: Loc, to: Loc): void {
   try {
-    renameat2(from, to, RENAME_WHITEOUT);
+    renameAt(from, to, RENAME_WHITEOUT);
   } catch (err) {
     if (errnoOf(err) !== E.EINVAL) throw err;
-    fs.renameSync(from, to); // the upper filesystem lacks RENAME_WHITEOUT
+    renameAt(from, to); // the upper filesystem lacks RENAME_WHITEOUT
     whiteoutAt(u, from);
   }
 }
@@ -119,17 +96,14 @@ function exchange(u: Union, oldParent: Node, oldName: string, src: Resolution, n
   copyUp(u, newParent);
   copyUpEntry(u, oldParent, oldName, src);
   copyUpEntry(u, newParent, newName, dst);
-  const a = u.layers.upperPath(u.childPath(oldParent, oldName));
-  const b = u.layers.upperPath(u.childPath(newParent, newName));
-  renameat2(a, b, RENAME_EXCHANGE);
+  const a = u.upperAt(oldParent, oldName);
+  const b = u.upperAt(newParent, newName);
+  renameAt(a, b, RENAME_EXCHANGE);
   if (isDir(src) && u.lowerPositive(newParent, newName)) u.format.setOpaque(b);
   if (isDir(dst) && u.lowerPositive(oldParent, oldName)) u.format.setOpaque(a);
-  const na = u.nodes.child(oldParent, oldName);
-  const nb = u.nodes.child(newParent, newName);
-  if (na !== undefined && nb !== undefined) u.nodes.swap(na, nb);
-  else if (na !== undefined) u.nodes.move(na, newParent, newName);
-  else if (nb !== undefined) u.nodes.move(nb, oldParent, oldName);
-  if (na !== undefined) na.res = { type: src.type, upper: true, lowers: [] };
-  if (nb !== undefined) nb.res = { type: dst.type, upper: true, lowers: [] };
-  if (isDir(src) || isDir(dst)) u.dirsChanged();
+  if (oldParent !== newParent) {
+    keepImpure(u, b, newParent);
+    keepImpure(u, a, oldParent);
+  }
+  namesExchanged(u, { parent: oldParent, name: oldName }, src.type, { parent: newParent, name: newName }, dst.type);
 }

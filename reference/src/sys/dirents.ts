@@ -2,6 +2,8 @@
 // O_NOATIME so that listing a lower directory never touches the lower layer.
 import * as fs from 'node:fs';
 import { getdents64 } from './libc.ts';
+import { closeFd, type Loc, openAt } from './at.ts';
+import { errnoOf, E } from './errno.ts';
 
 export interface RawDirent { name: string; ino: bigint; type: number }
 
@@ -18,19 +20,19 @@ const O_DIRECTORY = fs.constants.O_DIRECTORY;
 const O_NOATIME = fs.constants.O_NOATIME ?? 0o1000000;
 const buf = Buffer.allocUnsafe(128 * 1024);
 
-export function openDirFd(path: string): number {
+function openDir(dir: Loc): number {
   try {
-    return fs.openSync(path, fs.constants.O_RDONLY | O_DIRECTORY | O_NOATIME);
+    return openAt(dir, fs.constants.O_RDONLY | O_DIRECTORY | O_NOATIME);
   } catch (err) {
     // O_NOATIME is refused (EPERM) for a directory we do not own when not root.
-    if ((err as { code?: string }).code !== 'EPERM') throw err;
-    return fs.openSync(path, fs.constants.O_RDONLY | O_DIRECTORY);
+    if (errnoOf(err) !== E.EPERM) throw err;
+    return openAt(dir, fs.constants.O_RDONLY | O_DIRECTORY);
   }
 }
 
-/** All entries except "." and "..", in on-disk order. */
-export function readDirents(path: string): RawDirent[] {
-  const fd = openDirFd(path);
+/** All entries of the directory at dir except "." and "..", in on-disk order. */
+export function readDirents(dir: Loc): RawDirent[] {
+  const fd = openDir(dir);
   const out: RawDirent[] = [];
   try {
     for (;;) {
@@ -49,7 +51,7 @@ export function readDirents(path: string): RawDirent[] {
       }
     }
   } finally {
-    fs.closeSync(fd);
+    closeFd(fd);
   }
   return out;
 }

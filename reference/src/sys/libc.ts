@@ -14,7 +14,7 @@ const c = {
   lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, void *value, size_t size)'),
   llistxattr: libc.func('long llistxattr(const char *path, void *list, size_t size)'),
   lremovexattr: libc.func('int lremovexattr(const char *path, const char *name)'),
-  fsetxattr: libc.func('int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)'),
+  fgetxattr: libc.func('long fgetxattr(int fd, const char *name, void *value, size_t size)'),
   utimensat: libc.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
   futimens: libc.func('int futimens(int fd, const void *times)'),
   getdents64: libc.func('long getdents64(int fd, void *buf, size_t count)'),
@@ -97,6 +97,17 @@ export function lgetxattr(path: string, name: string): Buffer | null {
     if (errno !== ERANGE || size > 1 << 20) throw new FsError(errno, `getxattr ${name}`);
   }
 }
+/** fgetxattr: the value, or null when the attribute is absent (ENODATA) or unsupported. */
+export function fgetxattr(fd: number, name: string): Buffer | null {
+  for (let size = 256; ; size *= 4) {
+    const buf = Buffer.allocUnsafe(size);
+    const r = Number(c.fgetxattr(fd, name, buf, size));
+    if (r >= 0) return buf.subarray(0, r);
+    const errno = koffi.errno();
+    if (errno === ENODATA || errno === EOPNOTSUPP_) return null;
+    if (errno !== ERANGE || size > 1 << 20) throw new FsError(errno, `getxattr ${name}`);
+  }
+}
 /** Size query and fixed-size read as the kernel asks for them (size 0 = length only). */
 export function lgetxattrRaw(path: string, name: string, size: number): Buffer | number {
   if (size === 0) return check(c.lgetxattr(path, name, null, 0), `getxattr ${name}`);
@@ -125,7 +136,8 @@ function writeI64(b: Buffer, off: number, n: number): void {
   b.writeUInt32LE(n - high * 0x100000000, off);
   b.writeInt32LE(high | 0, off + 4);
 }
-function timesBuffer(a: TimeSpec, m: TimeSpec): Buffer {
+/** struct timespec[2] for utimensat, in a reused buffer (valid until the next call). */
+export function timesBuffer(a: TimeSpec, m: TimeSpec): Buffer {
   writeI64(timesBuf, 0, a.sec);
   writeI64(timesBuf, 8, a.nsec);
   writeI64(timesBuf, 16, m.sec);

@@ -1,4 +1,4 @@
-// lstat/fstat through statx(2) into one reused buffer. Node's bigint stats
+// lstat (relative to a directory fd) and fstat through statx(2) into one reused buffer. Node's bigint stats
 // (needed for nanoseconds) allocate some twenty objects per call; on the
 // hot path (every LOOKUP and GETATTR) that garbage cost more than the
 // syscall. Times are {sec, nsec} numbers, the inode number a bigint.
@@ -9,7 +9,6 @@ import { E, FsError } from './errno.ts';
 const libc = koffi.load('libc.so.6');
 const statxFn = libc.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
 
-const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EMPTY_PATH = 0x1000;
 const STATX_BASIC_STATS = 0x7ff;
@@ -72,18 +71,18 @@ function decode(): Stat {
   };
 }
 
-/** lstat; undefined when the name is absent (ENOENT, or ENOTDIR on the way). */
-export function lstat(path: string): Stat | undefined {
-  if (statxFn(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, buf) === 0) return decode();
+/** lstat of name inside the directory open as dirfd; undefined when absent. */
+export function lstatAt(dirfd: number, name: string): Stat | undefined {
+  if (statxFn(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, buf) === 0) return decode();
   const errno = koffi.errno();
   if (errno === E.ENOENT || errno === E.ENOTDIR) return undefined;
-  throw new FsError(errno, `lstat ${path}`);
+  throw new FsError(errno, `lstat ${name}`);
 }
 
-/** lstat that throws FsError(ENOENT) for an absent name. */
-export function lstatStrict(path: string): Stat {
-  const st = lstat(path);
-  if (st === undefined) throw new FsError(E.ENOENT, `lstat ${path}`);
+/** lstatAt that throws FsError(ENOENT) for an absent name. */
+export function lstatAtStrict(dirfd: number, name: string): Stat {
+  const st = lstatAt(dirfd, name);
+  if (st === undefined) throw new FsError(E.ENOENT, `lstat ${name}`);
   return st;
 }
 

@@ -6,10 +6,12 @@
 // copies; on any error the temp is removed and the errno returned.
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
-import { lstatStrict, makedev, type Stat } from '../sys/stat.ts';
+import { lstatAtStrict, makedev, type Stat } from '../sys/stat.ts';
+import { copyFileRange, RENAME_NOREPLACE, startWriteback } from '../sys/libc.ts';
 import {
-  copyFileRange, lgetxattr, llistxattr, lsetxattr, lutimens, mknod, renameat2, RENAME_NOREPLACE, startWriteback,
-} from '../sys/libc.ts';
+  chmodAt, chownAt, closeFd, getxattrAt, listxattrAt, type Loc, mkdirAt, mknodAt, openAt, pathLoc, readlinkAt, renameAt,
+  setxattrAt, symlinkAt, utimensAt,
+} from '../sys/at.ts';
 import type { Node, Resolution } from './nodes.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Union } from './union.ts';
 
@@ -33,53 +35,56 @@ export function copyUp(u: Union, node: Node, opts: CopyupOptions = {}): void {
 /** Copies up parent/name whose resolution is res (the parent is already in upper). */
 export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolution, opts: CopyupOptions = {}): void {
   if (res.upper) return;
-  const rel = u.childPath(parent, name);
-  const lowerPath = u.layers.path(u.topLayer(res), rel);
-  const upperPath = u.layers.upperPath(rel);
-  const parentUpper = u.layers.upperPath(u.nodes.path(parent));
-  const st = lstatStrict(lowerPath);
-  const parentSt = lstatStrict(parentUpper);
-  const tmp = u.work.temp();
+  const lower = u.at(parent, name, u.topLayer(res).index);
+  const upper = u.upperAt(parent, name);
+  const parentUpper = u.upperLoc(parent);
+  const st = lstatAtStrict(lower.dir, name);
+  const parentSt = lstatAtStrict(parentUpper.dir, parentUpper.name);
+  const tmp = pathLoc(u.work.temp());
+  const origin = u.origins.recordFor(lower, u.topLayer(res).index);
+  let recorded = false;
   try {
-    build(u, tmp, lowerPath, st, opts.dataLimit);
-    renameat2(tmp, upperPath, RENAME_NOREPLACE);
+    build(u, tmp, lower, st, opts.dataLimit);
+    if (origin !== null) recorded = u.origins.write(tmp, origin);
+    renameAt(tmp, upper, RENAME_NOREPLACE);
   } catch (err) {
-    u.work.discard(tmp);
-    throw new FsError(errnoOf(err), `copyup ${rel}`);
+    u.work.discard(tmp.name);
+    throw new FsError(errnoOf(err), `copyup ${name}`);
   }
+  res.upper = true;
+  if (recorded) u.origins.markImpure(parentUpper);
   // A copyup is not a change of the parent's contents: keep its times.
   try {
-    lutimens(parentUpper, parentSt.atime, parentSt.mtime);
+    utimensAt(parentUpper, parentSt.atime, parentSt.mtime);
   } catch {
     // cosmetic
   }
-  u.inodes.copiedUp(lstatStrict(upperPath), st);
-  res.upper = true;
+  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded);
 }
 
-function build(u: Union, tmp: string, lowerPath: string, st: Stat, dataLimit: number | undefined): void {
+function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | undefined): void {
   const type = st.mode & S_IFMT;
   const perm = st.mode & 0o7777;
   if (type === S_IFREG) {
-    copyData(lowerPath, tmp, dataLimit ?? st.size);
+    copyData(lower, tmp, dataLimit ?? st.size);
   } else if (type === S_IFDIR) {
-    fs.mkdirSync(tmp, { mode: 0o700 });
+    mkdirAt(tmp, 0o700);
   } else if (type === S_IFLNK) {
-    fs.symlinkSync(fs.readlinkSync(lowerPath, { encoding: 'buffer' }), tmp);
+    symlinkAt(readlinkAt(lower), tmp);
   } else {
-    mknod(tmp, type | perm, makedev(st.rdevMajor, st.rdevMinor)); // fifo, socket, character or block device
+    mknodAt(tmp, type | perm, makedev(st.rdevMajor, st.rdevMinor)); // fifo, socket, character or block device
   }
-  copyXattrs(u, lowerPath, tmp);
-  fs.lchownSync(tmp, st.uid, st.gid);
-  if (type !== S_IFLNK) fs.chmodSync(tmp, perm); // after chown, which clears set-id bits
-  lutimens(tmp, st.atime, st.mtime);
+  copyXattrs(u, lower, tmp);
+  chownAt(tmp, st.uid, st.gid);
+  if (type !== S_IFLNK) chmodAt(tmp, perm); // after chown, which clears set-id bits
+  utimensAt(tmp, st.atime, st.mtime);
 }
 
-function copyData(src: string, dst: string, limit: number): void {
-  const inFd = fs.openSync(src, fs.constants.O_RDONLY | O_NOATIME);
+function copyData(src: Loc, dst: Loc, limit: number): void {
+  const inFd = openAt(src, fs.constants.O_RDONLY | O_NOATIME);
   let outFd = -1;
   try {
-    outFd = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    outFd = openAt(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     let left = limit;
     let done = 0;
     let useRange = true;
@@ -108,18 +113,18 @@ function copyData(src: string, dst: string, limit: number): void {
     }
     fs.fsyncSync(outFd); // durable before the rename that makes it visible
   } finally {
-    fs.closeSync(inFd);
-    if (outFd >= 0) fs.closeSync(outFd);
+    closeFd(inFd);
+    if (outFd >= 0) closeFd(outFd);
   }
 }
 
-function copyXattrs(u: Union, src: string, dst: string): void {
-  for (const name of llistxattr(src)) {
+function copyXattrs(u: Union, src: Loc, dst: Loc): void {
+  for (const name of listxattrAt(src)) {
     if (u.format.isReserved(name)) continue;
-    const value = lgetxattr(src, name);
+    const value = getxattrAt(src, name);
     if (value === null) continue;
     try {
-      lsetxattr(dst, name, value, 0);
+      setxattrAt(dst, name, value, 0);
     } catch (err) {
       const e = errnoOf(err);
       // A namespace the upper filesystem does not support (as overlayfs, skip it).

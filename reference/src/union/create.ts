@@ -3,10 +3,11 @@
 // set-group-ID). Over a whiteout the object is built in work/ and renamed
 // into place; a directory made there is opaque, so the lower directory
 // that was removed stays hidden.
-import * as fs from 'node:fs';
 import { E, FsError } from '../sys/errno.ts';
-import { RENAME_EXCHANGE, renameat2 } from '../sys/libc.ts';
-import { lstatStrict, type Stat } from '../sys/stat.ts';
+import { RENAME_EXCHANGE } from '../sys/libc.ts';
+import { chmodAt, chownAt, type Loc, pathLoc, renameAt, rmdirAt, unlinkAt } from '../sys/at.ts';
+import { lstatAt, lstatAtStrict, type Stat } from '../sys/stat.ts';
+import { nameCreated } from './changes.ts';
 import { copyUp } from './copyup.ts';
 import type { Node } from './nodes.ts';
 import { S_IFDIR, S_IFLNK, type Union } from './union.ts';
@@ -19,62 +20,64 @@ export interface NewObject {
   type: number;
   /** Permission bits as the kernel sent them (already masked by the caller's umask). */
   perm: number;
-  /** Creates the object at path (final place or a temp in work/), with perm where the call takes a mode. */
-  build: (path: string) => void;
+  /** Creates the object at (its final place or a temp in work/), with perm where the call takes a mode. */
+  build: (at: Loc) => void;
   /** link(): keep the existing owner and mode. */
   keepOwner?: boolean;
 }
 
-/** Creates parent/name; returns its upper path and its lstat. */
-export function createEntry(u: Union, parent: Node, name: string, caller: Caller, obj: NewObject): { path: string; st: Stat } {
+/** Creates parent/name; returns its lstat. */
+export function createEntry(u: Union, parent: Node, name: string, caller: Caller, obj: NewObject): Stat {
   u.requireWritable();
-  const rel = u.childPath(parent, name);
   if (u.resolveChild(parent, name) !== null) throw new FsError(E.EEXIST);
   copyUp(u, parent);
-  const upperParent = u.layers.upperPath(u.nodes.path(parent));
-  const finalPath = u.layers.upperPath(rel);
-  const below = u.lstat(finalPath); // undefined, or a whiteout (a visible object was refused above)
-  const pst = lstatStrict(upperParent);
+  const upperParent = u.upperLoc(parent);
+  const final = u.upperAt(parent, name);
+  const below = lstatAt(final.dir, name); // undefined, or a whiteout (a visible object was refused above)
+  const pst = lstatAtStrict(upperParent.dir, upperParent.name);
   const sgidParent = (pst.mode & S_ISGID) !== 0;
   const isDir = obj.type === S_IFDIR;
   // Owner and mode are fixed only where the creation did not already get
   // them right (the server runs as root with umask 0): each fix is a
   // journaled metadata write on the upper filesystem.
-  const own = (p: string): void => {
+  const own = (at: Loc): void => {
     if (obj.keepOwner) return;
-    const st = lstatStrict(p);
+    const st = lstatAtStrict(at.dir, at.name);
     const gid = sgidParent ? pst.gid : caller.gid;
     const chowned = st.uid !== caller.uid || st.gid !== gid;
-    if (chowned) fs.lchownSync(p, caller.uid, gid);
+    if (chowned) chownAt(at, caller.uid, gid);
     const mode = obj.perm | (isDir && sgidParent ? S_ISGID : 0);
     // chown clears set-id bits of files, so set the mode again after it
-    if (obj.type !== S_IFLNK && ((st.mode & 0o7777) !== mode || (chowned && (mode & 0o6000) !== 0))) fs.chmodSync(p, mode);
+    if (obj.type !== S_IFLNK && ((st.mode & 0o7777) !== mode || (chowned && (mode & 0o6000) !== 0))) chmodAt(at, mode);
   };
   if (below === undefined) {
-    obj.build(finalPath);
+    obj.build(final);
     try {
-      own(finalPath);
+      own(final);
     } catch (err) {
-      fs.rmSync(finalPath, { recursive: true, force: true });
+      if (isDir) rmdirAt(final);
+      else unlinkAt(final);
       throw err;
     }
   } else {
-    const tmp = u.work.temp();
+    const tmp = pathLoc(u.work.temp());
     try {
       obj.build(tmp);
       own(tmp);
       if (isDir) {
         u.format.setOpaque(tmp);
-        renameat2(tmp, finalPath, RENAME_EXCHANGE);
-        fs.unlinkSync(tmp); // the whiteout, now in work/
+        renameAt(tmp, final, RENAME_EXCHANGE);
+        unlinkAt(tmp); // the whiteout, now in work/
       } else {
-        fs.renameSync(tmp, finalPath);
+        renameAt(tmp, final);
       }
     } catch (err) {
-      u.work.discard(tmp);
+      u.work.discard(tmp.name);
       throw err;
     }
   }
-  if (isDir) u.dirsChanged();
-  return { path: finalPath, st: lstatStrict(finalPath) };
+  nameCreated(u, obj.type);
+  const st = lstatAtStrict(final.dir, name);
+  if (isDir || st.nlink === 1) u.inodes.created(st); // not a new link to an existing inode
+  return st;
 }

@@ -4,7 +4,8 @@
 // <prefix> belong to the format: hidden from listxattr, refused otherwise.
 import * as fs from 'node:fs';
 import type { Stat } from '../sys/stat.ts';
-import { lgetxattr, lsetxattr, mknod } from '../sys/libc.ts';
+import { mknod } from '../sys/libc.ts';
+import { getxattrAt, type Loc, setxattrAt } from '../sys/at.ts';
 
 const S_IFMT = fs.constants.S_IFMT;
 const S_IFCHR = fs.constants.S_IFCHR;
@@ -26,13 +27,13 @@ export class Format {
     mknod(path, S_IFCHR, 0);
   }
 
-  isOpaque(dirPath: string): boolean {
-    const v = lgetxattr(dirPath, this.opaqueName);
+  isOpaque(dir: Loc): boolean {
+    const v = getxattrAt(dir, this.opaqueName);
     return v !== null && v.length === 1 && v[0] === 0x79; // "y"
   }
 
-  setOpaque(dirPath: string): void {
-    lsetxattr(dirPath, this.opaqueName, Buffer.from('y'), 0);
+  setOpaque(dir: Loc): void {
+    setxattrAt(dir, this.opaqueName, Buffer.from('y'), 0);
   }
 
   isReserved(xattrName: string): boolean {

@@ -1,7 +1,7 @@
 // Open files and directories. A file handle keeps the real fd it was opened
 // on: an fd opened on a lower file keeps reading the lower file after the
 // name is copied up (the spec's copy-and-rename equivalence).
-import * as fs from 'node:fs';
+import { closeFd } from '../sys/at.ts';
 import { E, FsError } from '../sys/errno.ts';
 import type { Node } from './nodes.ts';
 
@@ -51,7 +51,7 @@ export class Handles {
   remove(fh: number): Handle | undefined {
     const h = this.map.get(fh);
     this.map.delete(fh);
-    if (h?.kind === 'file') fs.closeSync(h.fd);
+    if (h?.kind === 'file') closeFd(h.fd);
     return h;
   }
 

@@ -1,61 +1,90 @@
-// Inode numbers. A visible object reports the inode number of the object it
-// came from: a lower object its lower number, an object copied up the number
-// it had before the copyup (remembered per upper inode for the life of the
-// mount), an upper-only object its upper number. Layers on different
-// filesystems get the filesystem's index in the top bits (like xino).
-// Exception (as in overlayfs): a lower file with st_nlink > 1 gets its upper
-// number at copyup, because its other names still show the lower inode and
-// two different files must not share an inode number.
+// Inode numbers, a function of the layers' on-disk state alone, so they
+// stay the same across remounts and match kernel overlayfs:
+// * a lower object reports its lower number;
+// * an upper object with an origin record (origin.ts: written at copyup,
+//   by the reference or by overlayfs) reports its origin's number — except
+//   a non-directory whose origin has st_nlink > 1 (as overlayfs without
+//   index): its other names still show the lower inode, and two different
+//   files must not share a number;
+// * any other upper object reports its upper number.
+// Layers on different filesystems are told apart by the filesystem's index
+// in the top 8 bits (like overlayfs xino): 0 for the top layer's, then each
+// further filesystem in layer order.
+// What an upper inode reports is remembered (it costs an xattr read) until
+// the union removes the inode; the memory is a cache, never the truth.
 import { isDir, type Stat } from '../sys/stat.ts';
+import type { Layers } from './layers.ts';
+import type { Origins } from './origin.ts';
 
-interface Origin { birthSec: number; birthNsec: number; ino: bigint }
+interface Known { birthSec: number; birthNsec: number; ino: bigint }
+
+/** Forget everything beyond this many upper inodes (a cache, so any bound is correct). */
+const BOUND = 1 << 16;
 
 export class Inodes {
   private readonly devIndex = new Map<number, bigint>();
-  private readonly origins = new Map<bigint, Origin>();
+  private readonly known = new Map<bigint, Known>();
 
-  constructor(topDev: number) {
-    this.devIndex.set(topDev, 0n);
+  constructor(layers: Layers, private readonly origins: Origins) {
+    for (const l of [layers.upper ?? layers.lowers[0]!, ...layers.lowers]) {
+      if (!this.devIndex.has(l.dev)) this.devIndex.set(l.dev, BigInt(this.devIndex.size));
+    }
   }
 
-  /** Number for (st_dev, st_ino) of any layer object, ignoring copyup history. */
+  /** Number for (st_dev, st_ino) of any layer object, ignoring origins. */
   raw(dev: number, ino: bigint): bigint {
     let idx = this.devIndex.get(dev);
     if (idx === undefined) {
-      idx = BigInt(this.devIndex.size);
+      idx = BigInt(this.devIndex.size); // a filesystem mounted inside a layer
       this.devIndex.set(dev, idx);
     }
     return idx === 0n ? ino : (idx << 56n) ^ ino;
-  }
-
-  /** Number of an upper object. */
-  upper(st: Stat): bigint {
-    const o = this.origins.get(st.ino);
-    if (o !== undefined && o.birthSec === st.btime.sec && o.birthNsec === st.btime.nsec) return o.ino;
-    return this.raw(st.dev, st.ino);
-  }
-
-  /** Number of an upper object known only by its directory entry; stat is called only when needed. */
-  upperDirent(dev: number, ino: bigint, stat: () => Stat | undefined): bigint {
-    if (this.origins.has(ino)) {
-      const st = stat();
-      if (st !== undefined) return this.upper(st);
-    }
-    return this.raw(dev, ino);
   }
 
   lower(st: Stat): bigint {
     return this.raw(st.dev, st.ino);
   }
 
-  /** After a copyup: the new upper object keeps the number of the lower one. */
-  copiedUp(upperSt: Stat, lowerSt: Stat): void {
-    if (!isDir(lowerSt) && lowerSt.nlink > 1) return;
-    this.origins.set(upperSt.ino, { birthSec: upperSt.btime.sec, birthNsec: upperSt.btime.nsec, ino: this.lower(lowerSt) });
+  /** Number of an upper object; readOrigin gives its origin record (only asked when not remembered). */
+  upper(st: Stat, readOrigin: () => Buffer | null): bigint {
+    const k = this.known.get(st.ino);
+    if (k !== undefined && k.birthSec === st.btime.sec && k.birthNsec === st.btime.nsec) return k.ino;
+    const record = readOrigin();
+    const origin = record === null ? undefined : this.origins.resolve(record);
+    return this.remember(st, origin !== undefined && (isDir(origin) || origin.nlink <= 1) ? this.lower(origin) : this.raw(st.dev, st.ino));
+  }
+
+  /**
+   * Number of an upper directory entry. Only entries of an impure directory
+   * (or already known) can have an origin; the others need no lstat.
+   */
+  upperDirent(dev: number, ino: bigint, impure: boolean, stat: () => Stat | undefined, readOrigin: () => Buffer | null): bigint {
+    if (impure || this.known.has(ino)) {
+      const st = stat();
+      if (st !== undefined) return this.upper(st, readOrigin);
+    }
+    return this.raw(dev, ino);
+  }
+
+  /** After a copyup: the copy's number, known without reading the record back. */
+  copiedUp(upperSt: Stat, lowerSt: Stat, recorded: boolean): void {
+    const fromOrigin = recorded && (isDir(lowerSt) || lowerSt.nlink <= 1);
+    this.remember(upperSt, fromOrigin ? this.lower(lowerSt) : this.raw(upperSt.dev, upperSt.ino));
+  }
+
+  /** A new upper object (no origin). */
+  created(st: Stat): void {
+    this.remember(st, this.raw(st.dev, st.ino));
   }
 
   /** The upper inode was removed: its number may be reused by the upper filesystem. */
   removed(upperIno: bigint): void {
-    this.origins.delete(upperIno);
+    this.known.delete(upperIno);
+  }
+
+  private remember(st: Stat, ino: bigint): bigint {
+    if (this.known.size >= BOUND) this.known.clear();
+    this.known.set(st.ino, { birthSec: st.btime.sec, birthNsec: st.btime.nsec, ino });
+    return ino;
   }
 }

@@ -1,8 +1,8 @@
-// The layers of one mount. Each layer root is opened once, before mounting.
-// A layer whose directory is the mount point itself (mounting over a lower
-// directory, as overlayfs allows) is reached as /proc/self/fd/N, which
-// resolves to the covered directory; the others by their real path, which
-// is cheaper to walk. validate.ts refuses a mount point inside a layer.
+// The layers of one mount. Each layer root is opened once, before mounting,
+// and everything in a layer is reached through that fd (union/dirfds.ts),
+// also when the mount covers the layer's directory (mounting over a lower
+// directory, as overlayfs allows). validate.ts refuses a mount point inside
+// a layer.
 import * as fs from 'node:fs';
 import { fstat } from '../sys/stat.ts';
 
@@ -10,8 +10,8 @@ export interface Layer {
   /** 0 = upper, 1.. = lowers from the top down. */
   readonly index: number;
   readonly isUpper: boolean;
-  /** Path prefix of the layer root: its real path, or "/proc/self/fd/N/." if the mount covers it. */
-  readonly root: string;
+  /** fd of the layer root (owned by whoever opened the layer fds). */
+  readonly fd: number;
   /** st_dev of the layer root (see sys/stat.ts). */
   readonly dev: number;
   /** The directory as the user named it, for messages. */
@@ -45,29 +45,23 @@ export class Layers {
   readonly lowers: readonly Layer[];
   /** Index → layer, upper (if any) at 0. */
   private readonly byIndex: Layer[] = [];
-  /** Work directory prefix (workdir/work), null for a read-only union. */
+  /** Path of the work directory (workdir/work) through its fd, null for a read-only union. */
   readonly work: string | null;
-  private readonly fds: number[] = [];
 
   constructor(fds: LayerFds) {
     const dev = (fd: number): number => fstat(fd).dev;
-    const rootOf = (fd: number, name: string | null): string =>
-      name === null || name === fds.mountpoint ? `/proc/self/fd/${fd}/.` : name === '/' ? '' : name;
     if (fds.upper !== null) {
-      this.fds.push(fds.upper);
-      this.upper = { index: 0, isUpper: true, root: rootOf(fds.upper, fds.names.upper), dev: dev(fds.upper), name: fds.names.upper ?? '' };
+      this.upper = { index: 0, isUpper: true, fd: fds.upper, dev: dev(fds.upper), name: fds.names.upper ?? '' };
       this.byIndex[0] = this.upper;
     } else {
       this.upper = null;
     }
     this.lowers = fds.lowers.map((fd, i) => {
-      this.fds.push(fd);
-      const l: Layer = { index: i + 1, isUpper: false, root: rootOf(fd, fds.names.lowers[i] ?? null), dev: dev(fd), name: fds.names.lowers[i] ?? '' };
+      const l: Layer = { index: i + 1, isUpper: false, fd, dev: dev(fd), name: fds.names.lowers[i] ?? '' };
       this.byIndex[i + 1] = l;
       return l;
     });
-    if (fds.work !== null) this.fds.push(fds.work);
-    this.work = fds.work === null ? null : rootOf(fds.work, fds.names.work);
+    this.work = fds.work === null ? null : `/proc/self/fd/${fds.work}`;
   }
 
   get(index: number): Layer {
@@ -76,17 +70,8 @@ export class Layers {
     return l;
   }
 
-  /** Path of rel ("" for the root, else "/a/b") inside a layer. */
-  path(layer: Layer | number, rel: string): string {
-    return (typeof layer === 'number' ? this.get(layer) : layer).root + rel;
-  }
-
-  upperPath(rel: string): string {
-    if (this.upper === null) throw new Error('read-only union has no upper layer');
-    return this.upper.root + rel;
-  }
-
-  close(): void {
-    for (const fd of this.fds) fs.closeSync(fd);
+  /** Root fds by layer index (undefined where a read-only union has no upper). */
+  rootFds(): (number | undefined)[] {
+    return this.byIndex.map((l) => l?.fd);
   }
 }

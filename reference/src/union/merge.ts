@@ -2,42 +2,45 @@
 // of a name wins, whiteouts hide the name in every layer below and are never
 // listed, an opaque directory ends the merge (its resolution already stops
 // there). d_type and d_ino come from the winning layer.
-import * as fs from 'node:fs';
-import type { Stat } from '../sys/stat.ts';
+import { unlinkAt } from '../sys/at.ts';
 import { DT_CHR, DT_DIR, DT_UNKNOWN, dtypeOfMode, readDirents } from '../sys/dirents.ts';
+import { lstatAt, type Stat } from '../sys/stat.ts';
 import type { Node } from './nodes.ts';
 import type { Union } from './union.ts';
 
 export interface MergedEntry { name: string; type: number; ino: bigint; layer: number }
 
 export function listMerged(u: Union, node: Node): MergedEntry[] {
-  const rel = u.nodes.path(node);
   const res = node.res;
   const order: number[] = res.upper ? [0, ...res.lowers] : res.lowers;
   const seen = new Set<string>();
   const out: MergedEntry[] = [];
   for (const idx of order) {
     const layer = u.layers.get(idx);
-    const dir = layer.root + rel;
+    let dirFd: number;
     let entries;
     try {
-      entries = readDirents(dir);
+      dirFd = u.dirs.get(node, idx);
+      entries = readDirents({ dir: dirFd, name: '.' });
     } catch {
       continue; // vanished or not a directory in this layer
     }
+    const impure = layer.isUpper && u.origins.isImpure({ dir: dirFd, name: '.' });
     for (const d of entries) {
       if (seen.has(d.name)) continue;
       seen.add(d.name);
       let type = d.type;
       let st: Stat | undefined;
-      const stat = (): Stat | undefined => (st ??= u.lstat(`${dir}/${d.name}`));
+      const stat = (): Stat | undefined => (st ??= lstatAt(dirFd, d.name));
       if (type === DT_CHR || type === DT_UNKNOWN) {
         const s = stat();
         if (s === undefined) continue;
         if (u.format.isWhiteout(s)) continue;
         type = dtypeOfMode(s.mode);
       }
-      const ino = layer.isUpper ? u.inodes.upperDirent(layer.dev, d.ino, stat) : u.inodes.raw(layer.dev, d.ino);
+      const ino = layer.isUpper
+        ? u.inodes.upperDirent(layer.dev, d.ino, impure, stat, () => u.origins.read({ dir: dirFd, name: d.name }))
+        : u.inodes.raw(layer.dev, d.ino);
       out.push({ name: d.name, type, ino, layer: idx });
     }
   }
@@ -51,11 +54,10 @@ export function countSubdirs(u: Union, node: Node): number {
   return n;
 }
 
-/** Removes the whiteouts of an upper directory whose visible entries are all gone. */
-export function clearWhiteouts(u: Union, upperDir: string): void {
-  for (const d of readDirents(upperDir)) {
-    const p = `${upperDir}/${d.name}`;
-    const st = u.lstat(p);
-    if (st !== undefined && u.format.isWhiteout(st)) fs.unlinkSync(p);
+/** Removes the whiteouts of an upper directory (open as dirFd) whose visible entries are all gone. */
+export function clearWhiteouts(u: Union, dirFd: number): void {
+  for (const d of readDirents({ dir: dirFd, name: '.' })) {
+    const st = lstatAt(dirFd, d.name);
+    if (st !== undefined && u.format.isWhiteout(st)) unlinkAt({ dir: dirFd, name: d.name });
   }
 }

@@ -4,7 +4,7 @@
 import { E, FsError } from '../sys/errno.ts';
 import { FUSE_ROOT_ID } from '../fuse/protocol.ts';
 
-/** Where the object visible at a path lives. Kept up to date by the handlers. */
+/** Where the object visible at a name lives. Kept up to date by the operations (union/changes.ts). */
 export interface Resolution {
   /** S_IFMT bits of the visible object. */
   type: number;
@@ -38,7 +38,8 @@ export class Nodes {
   private readonly children = new Map<string, Node>();
   private nextId = FUSE_ROOT_ID + 1;
 
-  constructor(rootRes: Resolution) {
+  /** onDrop: the node lost its name or was freed (its cached directory fds go). */
+  constructor(rootRes: Resolution, private readonly onDrop: (n: Node) => void) {
     this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null };
     this.byId.set(FUSE_ROOT_ID, this.root);
   }
@@ -71,14 +72,6 @@ export class Nodes {
     return n;
   }
 
-  /** Union-relative path: "" for the root, "/a/b" otherwise. */
-  path(n: Node): string {
-    if (n.orphan) throw new FsError(E.ENOENT, `node ${n.id} was removed`);
-    let p = '';
-    for (let cur: Node | null = n; cur !== null && cur.parent !== null; cur = cur.parent) p = `/${cur.name}${p}`;
-    return p;
-  }
-
   /** The name is gone (unlink, rmdir, replaced by rename); the kernel may still hold the node. */
   detach(n: Node): void {
     if (n.parent !== null) {
@@ -87,6 +80,7 @@ export class Nodes {
     }
     n.orphan = true;
     n.parent = null;
+    this.onDrop(n);
     if (n.nlookup <= 0 && n.handles.size === 0) this.byId.delete(n.id);
   }
 
@@ -117,6 +111,7 @@ export class Nodes {
     n.nlookup = 0;
     if (n.handles.size > 0) return;
     this.byId.delete(id);
+    this.onDrop(n);
     if (n.parent !== null) {
       const k = this.key(n.parent, n.name);
       if (this.children.get(k) === n) this.children.delete(k);
@@ -127,6 +122,7 @@ export class Nodes {
   released(n: Node): void {
     if (n.nlookup <= 0 && n.handles.size === 0 && n !== this.root) {
       this.byId.delete(n.id);
+      this.onDrop(n);
       if (n.parent !== null) {
         const k = this.key(n.parent, n.name);
         if (this.children.get(k) === n) this.children.delete(k);

@@ -1,13 +1,19 @@
-// State of one mounted union and the lookup rules every handler shares:
+// State of one mounted union and the lookup rules every operation shares:
 // names resolve top-down (upper, then each lower); a whiteout ends the
 // search; directories merge with the directories of the same name below
 // them until an opaque one; any non-directory ends the search.
+// Objects are reached as (parent directory fd on a layer, name): see
+// dirfds.ts; no path of the union is ever built.
 import * as fs from 'node:fs';
 import { E, FsError } from '../sys/errno.ts';
-import { fstat, lstat, type Stat } from '../sys/stat.ts';
+import type { Loc } from '../sys/at.ts';
+import { fstat, lstatAt, type Stat } from '../sys/stat.ts';
 import type { Attr } from '../fuse/protocol.ts';
+import { DirFds } from './dirfds.ts';
 import { Format } from './format.ts';
 import { Inodes } from './inodes.ts';
+import { Origins } from './origin.ts';
+import { fgetxattr } from '../sys/libc.ts';
 import { type Layer, type LayerFds, Layers } from './layers.ts';
 import { type Node, Nodes, type Resolution } from './nodes.ts';
 import { Workdir } from './workdir.ts';
@@ -28,6 +34,8 @@ export class Union {
   readonly work: Workdir;
   readonly nodes: Nodes;
   readonly inodes: Inodes;
+  readonly origins: Origins;
+  readonly dirs: DirFds;
   readonly handles = new Handles();
   readonly readonly: boolean;
   /**
@@ -45,30 +53,41 @@ export class Union {
     this.format = new Format(opts.userxattr);
     this.work = new Workdir(this.layers.work, this.format);
     this.readonly = this.layers.upper === null;
-    const top = this.layers.upper ?? this.layers.lowers[0]!;
-    this.inodes = new Inodes(top.dev);
-    this.nodes = new Nodes({ type: S_IFDIR, upper: this.layers.upper !== null, lowers: this.layers.lowers.map((l) => l.index) });
-  }
-
-  /** Releases every fd the union holds (open handles, layer roots): the connection has ended. */
-  close(): void {
-    this.handles.closeAll();
-    this.layers.close();
-  }
-
-  /** lstat that returns undefined for a name that is absent (ENOENT, or ENOTDIR on the way). */
-  lstat(p: string): Stat | undefined {
-    return lstat(p);
+    this.origins = new Origins(this.layers, this.format);
+    this.inodes = new Inodes(this.layers, this.origins);
+    this.dirs = new DirFds(this.layers.rootFds());
+    this.nodes = new Nodes(
+      { type: S_IFDIR, upper: this.layers.upper !== null, lowers: this.layers.lowers.map((l) => l.index) },
+      (n) => this.dirs.drop(n),
+    );
   }
 
   requireWritable(): void {
     if (this.readonly) throw new FsError(E.EROFS);
   }
 
-  /** Union path of parent/name ("/a/b"). */
-  childPath(parent: Node, name: string): string {
+  /** ENAMETOOLONG for a name longer than NAME_MAX bytes. */
+  checkName(name: string): void {
     if (Buffer.byteLength(name) > NAME_MAX) throw new FsError(E.ENAMETOOLONG);
-    return `${this.nodes.path(parent)}/${name}`;
+  }
+
+  /** parent/name on a layer (the parent directory must exist there). */
+  at(parent: Node, name: string, layer: number): Loc {
+    return { dir: this.dirs.get(parent, layer), name };
+  }
+
+  /** The object of a node on a layer; the root is "." in its layer root. */
+  locOf(node: Node, layer: number): Loc {
+    if (node.parent === null) {
+      if (node.orphan) throw new FsError(E.ENOENT);
+      return { dir: this.dirs.get(node, layer), name: '.' };
+    }
+    return this.at(node.parent, node.name, layer);
+  }
+
+  /** Upper parent/name (the parent must be in upper). */
+  upperAt(parent: Node, name: string): Loc {
+    return this.at(parent, name, 0);
   }
 
   /**
@@ -78,13 +97,13 @@ export class Union {
   resolveChild(parent: Node, name: string, out?: { st?: Stat }): Resolution | null {
     const pres = parent.res;
     if ((pres.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
-    const rel = this.childPath(parent, name);
+    this.checkName(name);
     let res: Resolution | null = null;
     const order: number[] = pres.upper ? [0, ...pres.lowers] : pres.lowers;
     for (const idx of order) {
       const layer = this.layers.get(idx);
-      const p = layer.root + rel;
-      const st = this.lstat(p);
+      const loc = this.at(parent, name, idx);
+      const st = lstatAt(loc.dir, name);
       if (st === undefined) continue;
       if (this.format.isWhiteout(st)) break;
       const type = st.mode & S_IFMT;
@@ -96,11 +115,11 @@ export class Union {
           break;
         }
         if (!layer.isUpper) res.lowers.push(idx);
-        if (this.format.isOpaque(p)) break;
+        if (this.format.isOpaque(loc)) break;
       } else {
         if (type !== S_IFDIR) break;
         res.lowers.push(idx);
-        if (this.format.isOpaque(p)) break;
+        if (this.format.isOpaque(loc)) break;
       }
     }
     return res;
@@ -108,9 +127,8 @@ export class Union {
 
   /** Would anything in the lower layers show at parent/name if upper had nothing there? */
   lowerPositive(parent: Node, name: string): boolean {
-    const rel = this.childPath(parent, name);
     for (const idx of parent.res.lowers) {
-      const st = this.lstat(this.layers.path(idx, rel));
+      const st = lstatAt(this.dirs.get(parent, idx), name);
       if (st === undefined) continue;
       return !this.format.isWhiteout(st);
     }
@@ -125,18 +143,20 @@ export class Union {
     return this.layers.get(idx);
   }
 
-  /** Real path of the visible object of a node. */
-  topPath(node: Node): string {
-    return this.topLayer(node.res).root + this.nodes.path(node);
+  /** The visible object of a node. */
+  topLoc(node: Node): Loc {
+    return this.locOf(node, this.topLayer(node.res).index);
   }
 
-  upperPath(node: Node): string {
-    return this.layers.upperPath(this.nodes.path(node));
+  /** The upper object of a node (copied up or not: the caller decides). */
+  upperLoc(node: Node): Loc {
+    return this.locOf(node, 0);
   }
 
   /** lstat of the visible object; ENOENT if it vanished underneath. */
   statNode(node: Node): Stat {
-    const st = this.lstat(this.topPath(node));
+    const loc = this.topLoc(node);
+    const st = lstatAt(loc.dir, loc.name);
     if (st === undefined) throw new FsError(E.ENOENT);
     return st;
   }
@@ -145,13 +165,24 @@ export class Union {
     return (res.type & S_IFMT) === S_IFDIR && res.lowers.length > (res.upper ? 0 : 1);
   }
 
-  /** Inode number reported for a node's visible object (see inodes.ts). */
-  ino(st: Stat, layer: Layer): bigint {
-    return layer.isUpper ? this.inodes.upper(st) : this.inodes.lower(st);
+  /**
+   * Inode number reported for an object of a layer (see inodes.ts);
+   * readOrigin gives an upper object's origin record.
+   */
+  ino(st: Stat, layer: Layer, readOrigin: () => Buffer | null): bigint {
+    return layer.isUpper ? this.inodes.upper(st, readOrigin) : this.inodes.lower(st);
+  }
+
+  /** Inode number of a node's visible object. */
+  nodeIno(node: Node): bigint {
+    return this.ino(this.statNode(node), this.topLayer(node.res), () => this.origins.read(this.upperLoc(node)));
   }
 
   /** Attributes of a node's visible object as the kernel will see them. */
-  attr(node: Node, st: Stat, layer: Layer = this.topLayer(node.res)): Attr {
+  attr(
+    node: Node, st: Stat, layer: Layer = this.topLayer(node.res),
+    readOrigin: () => Buffer | null = () => this.origins.read(this.upperLoc(node)),
+  ): Attr {
     let nlink = st.nlink;
     if (this.isMerged(node.res) && !node.orphan) {
       if (node.listing === null || node.listing.stamp !== this.stamp) {
@@ -160,7 +191,7 @@ export class Union {
       nlink = 2 + node.listing.dirs;
     }
     return {
-      ino: this.ino(st, layer),
+      ino: this.ino(st, layer, readOrigin),
       size: st.size,
       blocks: st.blocks,
       atime: st.atime,
@@ -182,11 +213,22 @@ export class Union {
       const h = this.handles.file(fh);
       const st = fstat(h.fd);
       const layer = h.upper ? this.layers.upper! : this.topLayer(node.res);
-      const a = this.attr(node, st, layer);
+      const a = this.attr(node, st, layer, () => fgetxattr(h.fd, this.origins.originName));
       if (!h.upper) a.nlink = Math.max(0, a.nlink - 1);
       return a;
     }
     throw new FsError(E.ENOENT);
+  }
+
+  /** Resources held for one request may go (see dirfds.ts). */
+  settle(): void {
+    this.dirs.settle();
+  }
+
+  /** Releases every fd the union opened (open files, directory fds); the layer roots are the caller's. */
+  close(): void {
+    this.handles.closeAll();
+    this.dirs.close();
   }
 
   /** A directory appeared or disappeared somewhere. */
