@@ -1,0 +1,77 @@
+// Two targets' transcripts of one program: they agree, differ only as the
+// deviation model explains, or differ in a way nothing explains (a finding).
+// The oracle (plain) is compared on steps and merged view only, as classify.ts does.
+import type { Sections } from '../transcript/transcript.ts';
+import type { Tag } from '../../suite/tags.ts';
+import { MODEL, type Context, type Difference, type Reach } from './model.ts';
+
+export interface Side {
+  target: string;
+  oracle: boolean;
+  tags: ReadonlySet<Tag>;
+  sections: Sections;
+}
+
+/** A line that differs, as target a and target b have it. */
+export interface Split {
+  /** `run`: one target ran the program, the other could not (a timeout, a crash). */
+  section: Difference['section'] | 'run';
+  index?: number;
+  path?: string;
+  a: string;
+  b: string;
+}
+
+export type Judgement =
+  | { kind: 'agree' }
+  | { kind: 'explained'; tags: Tag[] }
+  | { kind: 'finding'; split: Split; tags: Tag[] };
+
+type LineSplit = Split & { section: Difference['section'] };
+
+/** The tag of a or b that explains the split, and how far. */
+function explain(s: LineSplit, a: Side, b: Side, c: Context): { tag: Tag; reach: Reach } | null {
+  const where = { section: s.section, ...(s.index !== undefined ? { index: s.index } : {}), ...(s.path !== undefined ? { path: s.path } : {}) };
+  for (const [tagged, other, x, y] of [[a, b, s.a, s.b], [b, a, s.b, s.a]] as const) {
+    for (const tag of tagged.tags) {
+      if (other.tags.has(tag)) continue;
+      const reach = MODEL[tag]({ ...where, tagged: x, other: y }, c);
+      if (reach) return { tag, reach };
+    }
+  }
+  return null;
+}
+
+const keyed = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.indexOf(': ')), l]));
+
+/** Every differing line, section by section, in transcript order. */
+function* splits(a: Sections, b: Sections, layered: boolean): Generator<LineSplit> {
+  const sa = a.sections;
+  const sb = b.sections;
+  const stepsA = sa.steps ?? [];
+  const stepsB = sb.steps ?? [];
+  for (let i = 0; i < Math.max(stepsA.length, stepsB.length); i++) {
+    if (stepsA[i] !== stepsB[i]) yield { section: 'steps', index: i, a: stepsA[i] ?? '', b: stepsB[i] ?? '' };
+  }
+  const sections = layered ? (['merged', 'upper', 'lower'] as const) : (['merged'] as const);
+  for (const name of sections) {
+    const la = keyed(sa[name] ?? []);
+    const lb = keyed(sb[name] ?? []);
+    for (const path of new Set([...la.keys(), ...lb.keys()])) {
+      const x = la.get(path) ?? '';
+      const y = lb.get(path) ?? '';
+      if (x !== y) yield { section: name, path, a: x, b: y };
+    }
+  }
+}
+
+export function compare(a: Side, b: Side, c: Context): Judgement {
+  const tags = new Set<Tag>();
+  for (const s of splits(a.sections, b.sections, !a.oracle && !b.oracle)) {
+    const e = explain(s, a, b, c);
+    if (!e) return { kind: 'finding', split: s, tags: [...tags] };
+    tags.add(e.tag);
+    if (e.reach === 'rest') break;
+  }
+  return tags.size ? { kind: 'explained', tags: [...tags] } : { kind: 'agree' };
+}

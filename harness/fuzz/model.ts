@@ -1,0 +1,147 @@
+// The deviation model, executable: for each tag (suite/tags.ts), how it changes a
+// transcript. Given one difference between two targets' transcripts, where one
+// target shows the tag and the other does not, a rule says whether the tag
+// explains it: `line` (that line alone differs because of it) or `rest` (the
+// state has parted there, so nothing after it can be compared), or not at all.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Case } from '../../suite/dsl.ts';
+import { merge, walk, type Layers, type Tree } from '../../suite/fixture.ts';
+import type { Step } from '../../suite/steps.ts';
+import { isTag, type Tag } from '../../suite/tags.ts';
+import { pathsOf } from '../ops/table.ts';
+import { targetSlug } from '../record.ts';
+
+/** One line that differs: `tagged` is the line of the target that shows the tag, `other` the other's ('' where absent). */
+export interface Difference {
+  section: 'steps' | 'merged' | 'upper' | 'lower';
+  /** The step's index (steps section). */
+  index?: number;
+  /** The path the line is about (merged and upper sections). */
+  path?: string;
+  tagged: string;
+  other: string;
+}
+
+export type Reach = 'line' | 'rest';
+
+export interface Context {
+  steps: Step[];
+  /** Paths the merged fixture shows as a multiply-linked object of a lower layer, and symlinks to them. */
+  linked: Set<string>;
+  /** Paths that are directories before the steps (merged fixture) or after them (either target's merged view). */
+  dirs: Set<string>;
+}
+
+type Rule = (d: Difference, c: Context) => Reach | null;
+
+/** What a line says after its " = " (a step's answer). */
+const answer = (line: string) => line.slice(line.indexOf(' = ') + 3);
+
+const step = (d: Difference, c: Context): Step | undefined => (d.section === 'steps' && d.index !== undefined ? c.steps[d.index] : undefined);
+
+/** The flags of the last open of `fd` before step `index`, if any. */
+function openFlags(c: Context, fd: string, index: number): string[] | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const o = c.steps[i]!.op;
+    if (o.op === 'open' && o.fd === fd) return o.flags;
+  }
+  return undefined;
+}
+
+/** A step on an fd that was opened read-only (and not truncated) by an earlier step. */
+function onReadOnlyFd(d: Difference, c: Context, ops: readonly string[]): boolean {
+  const s = step(d, c);
+  if (!s || !ops.includes(s.op.op) || !('fd' in s.op)) return false;
+  const flags = openFlags(c, s.op.fd, d.index!);
+  return flags !== undefined && flags.includes('O_RDONLY') && !flags.includes('O_TRUNC');
+}
+
+/** Whether an earlier step (or this one) named a multiply-linked lower object: from then on, which names stay linked differs. */
+function linkedTouched(d: Difference, c: Context): boolean {
+  const upTo = d.section === 'steps' ? d.index! + 1 : c.steps.length;
+  return c.steps.slice(0, upTo).some((s) => pathsOf(s.op).some((p) => c.linked.has(p)));
+}
+
+const remounted = (d: Difference, c: Context) =>
+  c.steps.slice(0, d.section === 'steps' ? d.index! : c.steps.length).some((s) => s.op.op === 'remount');
+
+const RENAMES = ['rename', 'renameat2'];
+
+/** A rename the other target refused with EXDEV (the spec's answer for a lower directory) and the tagged one carried out or refused otherwise. */
+const renamedLowerDir: Rule = (d, c) => {
+  const s = step(d, c);
+  if (!s || !RENAMES.includes(s.op.op) || answer(d.other) !== 'EXDEV') return null;
+  return answer(d.tagged) === '0' ? 'rest' : 'line';
+};
+
+/** RENAME_WHITEOUT, which a union refuses (EINVAL) and a plain directory carries out, leaving a whiteout device to see. */
+const whiteoutRename: Rule = (d, c) => {
+  const s = step(d, c);
+  return s?.op.op === 'renameat2' && s.op.flags.includes('RENAME_WHITEOUT') && answer(d.other) === 'EINVAL' ? 'rest' : null;
+};
+
+const keptLinks: Rule = (d, c) => (linkedTouched(d, c) ? 'rest' : null);
+
+const FD_READS = ['read', 'pread', 'lseek', 'fstat', 'fgetxattr', 'flistxattr'];
+const FD_METADATA = ['fchmod', 'fchown', 'futimens', 'fsetxattr', 'fremovexattr'];
+
+const withoutIno = (line: string) => line.replace(/\bino#\d+/g, 'ino');
+
+export const MODEL: Record<Tag, Rule> = {
+  'fresh-fd-after-copyup': (d, c) => (onReadOnlyFd(d, c, FD_READS) ? 'line' : null),
+  'fstat-by-inode': (d, c) => (onReadOnlyFd(d, c, ['fstat']) ? 'line' : null),
+  // The spec refuses the change on the read-only lower object; the tagged target copies up.
+  'ro-fd-metadata-succeeds': (d, c) => (onReadOnlyFd(d, c, FD_METADATA) && answer(d.tagged) === '0' ? 'rest' : null),
+  'in-memory-readdir': (d) =>
+    d.section === 'upper' && (/: fallthru$/.test(d.other) || d.tagged.replace(/^(\S+: dir \S+ \S+) /, '$1 opaque ') === d.other || `${d.tagged} opaque` === d.other)
+      ? 'line' : null,
+  'redirect-dir': renamedLowerDir,
+  'index-keeps-links': keptLinks,
+  'merged-dir-nlink': (d, c) => {
+    const s = step(d, c);
+    return s?.op.op === 'nlink' && c.dirs.has(s.op.path) ? 'line' : null;
+  },
+  'copyup-new-ctime': (d) =>
+    d.section === 'merged' && d.tagged.replace(' ctime=changed', ' ctime=same') === d.other && d.tagged !== d.other ? 'line' : null,
+  'ino-per-mount': (d, c) => (remounted(d, c) && withoutIno(d.tagged) === withoutIno(d.other) ? 'rest' : null),
+  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
+  posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
+};
+
+/** The context of a case's differences. */
+export function contextOf(c: Case, mergedViews: string[][]): Context {
+  const tree = merge(c.layers);
+  const dirs = new Set<string>();
+  for (const [p, n] of walk(tree)) if (n.kind === 'dir') dirs.add(p);
+  for (const lines of mergedViews) for (const l of lines) {
+    const m = /^(\S+): dir /.exec(l);
+    if (m) dirs.add(m[1]!);
+  }
+  return { steps: c.steps, linked: linkedPaths(c.layers, tree), dirs };
+}
+
+function linkedPaths(layers: Layers, tree: Tree): Set<string> {
+  const out = new Set<string>();
+  for (const lower of layers.lowers) {
+    for (const [p, n] of walk(lower)) if (n.kind === 'hardlink') out.add(p).add(n.to);
+  }
+  for (const [p, n] of walk(tree)) if (n.kind === 'symlink' && out.has(n.target)) out.add(p);
+  return out;
+}
+
+/**
+ * The tags a target may show: those its recorded suite run shows (results/<target>/summary.json),
+ * and `posix` for the plain-directory oracle.
+ */
+export function targetTags(resultsDir: string, target: string, oracle: boolean): Set<Tag> {
+  const tags = new Set<Tag>(oracle ? ['posix'] : []);
+  const file = join(resultsDir, targetSlug(target), 'summary.json');
+  if (!existsSync(file)) return tags;
+  const summary = JSON.parse(readFileSync(file, 'utf8')) as { verdicts: Record<string, string> };
+  for (const v of Object.values(summary.verdicts)) {
+    if (!v.startsWith('deviation:')) continue;
+    for (const t of v.slice('deviation:'.length).split('+')) if (isTag(t)) tags.add(t);
+  }
+  return tags;
+}
