@@ -3,7 +3,7 @@
 // The oracle (plain) is compared on steps and merged view only, as classify.ts does.
 import type { Sections } from '../transcript/transcript.ts';
 import type { Tag } from '../../suite/tags.ts';
-import { MODEL, type Context, type Difference, type Reach } from './model.ts';
+import { MODEL, type Context, type Difference } from './model.ts';
 
 export interface Side {
   target: string;
@@ -29,17 +29,30 @@ export type Judgement =
 
 type LineSplit = Split & { section: Difference['section'] };
 
-/** The tag of a or b that explains the split, and how far. */
-function explain(s: LineSplit, a: Side, b: Side, c: Context): { tag: Tag; reach: Reach } | null {
+/**
+ * Applies the tags of both targets to the two lines until they agree or no tag changes them:
+ * the tags that made them agree, `rest` with the tag that parted the states, or null.
+ */
+function explain(s: LineSplit, a: Side, b: Side, c: Context): { tags: Tag[]; rest: boolean } | null {
   const where = { section: s.section, ...(s.index !== undefined ? { index: s.index } : {}), ...(s.path !== undefined ? { path: s.path } : {}) };
-  for (const [tagged, other, x, y] of [[a, b, s.a, s.b], [b, a, s.b, s.a]] as const) {
-    for (const tag of tagged.tags) {
-      if (other.tags.has(tag)) continue;
-      const reach = MODEL[tag]({ ...where, tagged: x, other: y }, c);
-      if (reach) return { tag, reach };
+  let [x, y] = [s.a, s.b];
+  const used = new Set<Tag>();
+  for (let changed = true; changed && x !== y;) {
+    changed = false;
+    for (const [tagged, flip] of [[a, false], [b, true]] as const) {
+      for (const tag of tagged.tags) {
+        const e = MODEL[tag](flip ? { ...where, tagged: y, other: x } : { ...where, tagged: x, other: y }, c);
+        if (e === 'rest') return { tags: [...used, tag], rest: true };
+        if (!e) continue;
+        const [nx, ny] = flip ? [e.other, e.tagged] : [e.tagged, e.other];
+        if (nx === x && ny === y) continue;
+        [x, y] = [nx, ny];
+        used.add(tag);
+        changed = true;
+      }
     }
   }
-  return null;
+  return x === y ? { tags: [...used], rest: false } : null;
 }
 
 const keyed = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.indexOf(': ')), l]));
@@ -70,8 +83,8 @@ export function compare(a: Side, b: Side, c: Context): Judgement {
   for (const s of splits(a.sections, b.sections, !a.oracle && !b.oracle)) {
     const e = explain(s, a, b, c);
     if (!e) return { kind: 'finding', split: s, tags: [...tags] };
-    tags.add(e.tag);
-    if (e.reach === 'rest') break;
+    for (const tag of e.tags) tags.add(tag);
+    if (e.rest) break;
   }
   return tags.size ? { kind: 'explained', tags: [...tags] } : { kind: 'agree' };
 }

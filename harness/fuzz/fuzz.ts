@@ -128,7 +128,7 @@ async function keep(o: FuzzOptions, raws: Raw[]): Promise<{ findings: Reported[]
         return j.kind === 'finding' ? j.split : null;
       });
     };
-    const s = await shrink(o.seed, String(r.index), r.split, probe, { batch: 8, maxTries: 400 });
+    const s = await shrink(o.seed, String(r.index), r.split, probe, { batch: 8, maxTries: 1000 });
     const f = await finding(o, r, s.path, s.split, true);
     const seen = byId.get(f.id);
     if (seen) seen.alike += group.length;
