@@ -69,3 +69,11 @@ t.test('the known-findings file: a reason on every line, a clear error otherwise
   t.same(k, [{ a: 'overlayfs', b: 'plain', id: '0123456789ab', at: ['1:21', '2:5'], reason: 'overlayfs bug: whiteouts show (issue #8)' }]);
   t.throws(() => parseKnown('overlayfs plain 0123456789ab\n', 'k.txt'), new KnownError('k.txt:1: expected "<target a> <target b> <12-hex finding id> [at=seed:path,...] <reason>"'));
 });
+
+t.test('what POSIX leaves open is masked on any pair: a directory read after a name was added since opendir', async (t) => {
+  const c = programCase('t', { layers: { lowers: [{ d: dir() }] }, steps: [s.opendir('d', 'd1'), s.mkdir('d/y'), s.readrest('d1')] });
+  const steps = (seen: string) => ['opendir d d1 = 0', 'mkdir d/y 0755 = 0', `readrest d1 = [${seen}]`];
+  t.same(compare(side('a', [], steps(''), []), side('b', [], steps('y:dir:ino#2'), []), contextOf(c, [])), { kind: 'explained', tags: ['readdir-after-change'] });
+  const unchanged = programCase('t', { layers: { lowers: [{ d: dir() }] }, steps: [s.mkdir('d/y'), s.opendir('d', 'd1'), s.readrest('d1')] });
+  t.equal(compare(side('a', [], steps(''), []), side('b', [], steps('y:dir:ino#2'), []), contextOf(unchanged, [])).kind, 'finding');
+});

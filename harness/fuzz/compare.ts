@@ -3,7 +3,7 @@
 // The oracle (plain) is compared on steps and merged view only, as classify.ts does.
 import type { Sections } from '../transcript/transcript.ts';
 import type { Tag } from '../../suite/tags.ts';
-import { MODEL, type Context, type Difference } from './model.ts';
+import { MODEL, UNSPECIFIED, type Context, type Difference, type Reason } from './model.ts';
 
 export interface Side {
   target: string;
@@ -24,8 +24,8 @@ export interface Split {
 
 export type Judgement =
   | { kind: 'agree' }
-  | { kind: 'explained'; tags: Tag[] }
-  | { kind: 'finding'; split: Split; tags: Tag[] };
+  | { kind: 'explained'; tags: Reason[] }
+  | { kind: 'finding'; split: Split; tags: Reason[] };
 
 type LineSplit = Split & { section: Difference['section'] };
 
@@ -33,10 +33,17 @@ type LineSplit = Split & { section: Difference['section'] };
  * Applies the tags of both targets to the two lines until they agree or no tag changes them:
  * the tags that made them agree, `rest` with the tag that parted the states, or null.
  */
-function explain(s: LineSplit, a: Side, b: Side, c: Context): { tags: Tag[]; rest: boolean } | null {
+function explain(s: LineSplit, a: Side, b: Side, c: Context): { tags: Reason[]; rest: boolean } | null {
   const where = { section: s.section, ...(s.index !== undefined ? { index: s.index } : {}), ...(s.path !== undefined ? { path: s.path } : {}) };
   let [x, y] = [s.a, s.b];
-  const used = new Set<Tag>();
+  const used = new Set<Reason>();
+  for (const [name, rule] of Object.entries(UNSPECIFIED) as [keyof typeof UNSPECIFIED, (typeof UNSPECIFIED)[keyof typeof UNSPECIFIED]][]) {
+    const e = rule({ ...where, tagged: x, other: y }, c);
+    if (e && e !== 'rest') {
+      [x, y] = [e.tagged, e.other];
+      used.add(name);
+    }
+  }
   for (let changed = true; changed && x !== y;) {
     changed = false;
     for (const [tagged, flip] of [[a, false], [b, true]] as const) {
@@ -79,7 +86,7 @@ function* splits(a: Sections, b: Sections, layered: boolean): Generator<LineSpli
 }
 
 export function compare(a: Side, b: Side, c: Context): Judgement {
-  const tags = new Set<Tag>();
+  const tags = new Set<Reason>();
   for (const s of splits(a.sections, b.sections, !a.oracle && !b.oracle)) {
     const e = explain(s, a, b, c);
     if (!e) return { kind: 'finding', split: s, tags: [...tags] };

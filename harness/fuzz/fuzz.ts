@@ -1,11 +1,11 @@
 // The fuzzing run: programs in batches on every target until RUNS or TIME is
 // reached, each pair of targets judged on each program; then one finding of
 // each kind per pair shrunk to a minimal program and kept (suite/found/) unless known.
-import type { Tag } from '../../suite/tags.ts';
 import { runPrograms, judgeProgram, type FuzzTarget, type Outcome } from './batch.ts';
 import type { Split } from './compare.ts';
 import { findingId, writeFinding, type Finding } from './found.ts';
 import { knownAt, knownById, type Known } from './known.ts';
+import type { Reason } from './model.ts';
 import { programCase, programsAt, programAtPath, type Program } from './program-case.ts';
 import { shrink } from './shrink.ts';
 import { signature } from './signature.ts';
@@ -28,7 +28,7 @@ export interface FuzzOptions {
 export interface PairTally {
   programs: number;
   agree: number;
-  explained: Partial<Record<Tag, number>>;
+  explained: Partial<Record<Reason, number>>;
   findings: number;
   skipped: number;
   failed: number;
@@ -111,7 +111,8 @@ async function keep(o: FuzzOptions, raws: Raw[]): Promise<{ findings: Reported[]
     const [a, b] = [o.targets[r.a]!, o.targets[r.b]!];
     const at = knownAt(o.known, a.target.name, b.target.name, `${o.seed}:${r.index}`);
     if (at) {
-      byId.set(at.id, { ...(byId.get(at.id) ?? await finding(o, r, String(r.index), r.split, false)), id: at.id, known: at, alike: group.length });
+      const seen = byId.get(at.id) ?? { ...(await finding(o, r, String(r.index), r.split, false)), id: at.id, known: at, alike: 0 };
+      byId.set(at.id, { ...seen, alike: seen.alike + group.length });
       continue;
     }
     if (shrinks++ >= o.maxShrinks) {

@@ -119,6 +119,31 @@ export const MODEL: Record<Tag, Rule> = {
   posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
 };
 
+const ADDS_OR_REMOVES = ['link', 'symlink', 'rename', 'renameat2', 'unlink', 'rmdir', 'mkdir', 'mknod', 'remount'];
+
+/** Whether a step between the last opendir or rewinddir of `dir` and step `index` may have added or removed a name. */
+function changedSinceOpen(c: Context, dir: string, index: number): boolean {
+  for (let i = index - 1; i >= 0; i--) {
+    const o = c.steps[i]!.op;
+    if ((o.op === 'opendir' || o.op === 'rewinddir') && o.dir === dir) return false;
+    if (ADDS_OR_REMOVES.includes(o.op) || (o.op === 'open' && o.flags.includes('O_CREAT'))) return true;
+  }
+  return false;
+}
+
+/** What POSIX leaves open, on any pair of targets: both lines masked. */
+export const UNSPECIFIED = {
+  // POSIX readdir(): "If a file is removed from or added to the directory after the most recent call to
+  // opendir() or rewinddir(), whether a subsequent call to readdir() returns an entry for that file is unspecified."
+  'readdir-after-change': (d, c) => {
+    const s = step(d, c);
+    return s?.op.op === 'readrest' && changedSinceOpen(c, s.op.dir, d.index!) ? masked(d) : null;
+  },
+} satisfies Record<string, Rule>;
+
+/** What explains a difference: a deviation tag, or something POSIX leaves open. */
+export type Reason = Tag | keyof typeof UNSPECIFIED;
+
 /** The context of a case's differences. */
 export function contextOf(c: Case, mergedViews: string[][]): Context {
   const tree = merge(c.layers);

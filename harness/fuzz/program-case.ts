@@ -30,12 +30,13 @@ export function programCase(id: string, p: Program): Case {
 export const programsAt = (seed: number, from: number, count: number): Program[] =>
   fc.sample(programsArb, { seed, path: String(from), numRuns: count });
 
-/** The program at a replay path (position:shrink:shrink...), and the first `count` shrinks of it. */
+/** The program at a replay path: position:shrink:shrink... (fast-check's own path format). */
 export const programAtPath = (seed: number, path: string): Program => {
   const [p] = fc.sample(programsArb, { seed, path, numRuns: 1 });
   if (!p) throw new Error(`no program at path ${path} of seed ${seed}`);
   return p;
 };
 
+/** The shrinks from..from+count-1 of the program at `path`, in fast-check's order. */
 export const shrinksOf = (seed: number, path: string, from: number, count: number): Program[] =>
   fc.sample(programsArb, { seed, path: `${path}:${from}`, numRuns: count });
