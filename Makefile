@@ -60,3 +60,15 @@ bench: deps
 # unionref on PATH and as the mount helper for `mount -t fuse.unionref`.
 install uninstall:
 	@$(MAKE) -s -C reference $@
+
+# Differential fuzzing (harness/fuzz/): random programs on random layers, every pair of TARGETS
+# compared through the deviation model; findings shrunk into suite/found/.
+# make fuzz TARGETS="reference overlayfs" [SEED=n] [RUNS=n | TIME=s] [REPLAY=path]
+.PHONY: fuzz bench-fuzz
+fuzz: deps
+	@node --import tsx harness/fuzz/cli.ts --targets '$(if $(filter command line environment,$(origin TARGETS)),$(TARGETS),reference overlayfs)' \
+		$(if $(SEED),--seed '$(SEED)') $(if $(RUNS),--runs '$(RUNS)') $(if $(TIME),--time '$(TIME)') $(if $(REPLAY),--replay '$(REPLAY)') $(ARGS)
+
+# Programs per second against the suite's cases per second on the same targets, in one run.
+bench-fuzz: deps
+	@node --import tsx harness/fuzz/bench.ts $(if $(BENCH_TARGETS),$(BENCH_TARGETS),reference overlayfs)

@@ -1,0 +1,174 @@
+// The deviation model, executable: for each tag (suite/tags.ts), how it changes a
+// transcript. Given one line where two targets differ, one of which shows the
+// tag, a rule either undoes the tag's change on that line (the lines as they
+// would read without it: a changed ctime back to `same`, an answer the tag makes
+// unknowable masked on both sides), or says that the state has parted there
+// (`rest`: nothing after it can be compared), or does not apply.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Case } from '../../suite/dsl.ts';
+import { merge, walk, type Layers, type Tree } from '../../suite/fixture.ts';
+import type { Step } from '../../suite/steps.ts';
+import { isTag, type Tag } from '../../suite/tags.ts';
+import { pathsOf } from '../ops/table.ts';
+import { targetSlug } from '../record.ts';
+
+/** One line that differs: `tagged` is the line of the target that shows the tag, `other` the other's ('' where absent). */
+export interface Difference {
+  section: 'steps' | 'merged' | 'upper' | 'lower';
+  /** The step's index (steps section). */
+  index?: number;
+  /** The path the line is about (merged and upper sections). */
+  path?: string;
+  tagged: string;
+  other: string;
+}
+
+export type Effect = 'rest' | { tagged: string; other: string };
+
+export interface Context {
+  steps: Step[];
+  /** Paths the merged fixture shows as a multiply-linked object of a lower layer, and symlinks to them. */
+  linked: Set<string>;
+  /** Paths that are directories before the steps (merged fixture) or after them (either target's merged view). */
+  dirs: Set<string>;
+}
+
+type Rule = (d: Difference, c: Context) => Effect | null;
+
+/** What a line says after its " = " (a step's answer). */
+const answer = (line: string) => line.slice(line.indexOf(' = ') + 3);
+
+const step = (d: Difference, c: Context): Step | undefined => (d.section === 'steps' && d.index !== undefined ? c.steps[d.index] : undefined);
+
+/** The flags of the last open of `fd` before step `index`, if any. */
+function openFlags(c: Context, fd: string, index: number): string[] | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const o = c.steps[i]!.op;
+    if (o.op === 'open' && o.fd === fd) return o.flags;
+  }
+  return undefined;
+}
+
+/** A step on an fd that was opened read-only (and not truncated) by an earlier step. */
+function onReadOnlyFd(d: Difference, c: Context, ops: readonly string[]): boolean {
+  const s = step(d, c);
+  if (!s || !ops.includes(s.op.op) || !('fd' in s.op)) return false;
+  const flags = openFlags(c, s.op.fd, d.index!);
+  return flags !== undefined && flags.includes('O_RDONLY') && !flags.includes('O_TRUNC');
+}
+
+/** Whether an earlier step (or this one) named a multiply-linked lower object: from then on, which names stay linked differs. */
+function linkedTouched(d: Difference, c: Context): boolean {
+  const upTo = d.section === 'steps' ? d.index! + 1 : c.steps.length;
+  return c.steps.slice(0, upTo).some((s) => pathsOf(s.op).some((p) => c.linked.has(p)));
+}
+
+/** Both lines with the answer masked: the tag makes it unknowable what the spec's target would answer. */
+const masked = (d: Difference): Effect => ({ tagged: d.tagged.replace(/ = .*$/, ' = ?'), other: d.other.replace(/ = .*$/, ' = ?') });
+
+const RENAMES = ['rename', 'renameat2'];
+
+/** A rename the other target refused with EXDEV (the spec's answer for a lower directory) and the tagged one carried out or refused otherwise. */
+const renamedLowerDir: Rule = (d, c) => {
+  const s = step(d, c);
+  if (!s || !RENAMES.includes(s.op.op) || answer(d.other) !== 'EXDEV') return null;
+  return answer(d.tagged) === '0' ? 'rest' : masked(d);
+};
+
+/** RENAME_WHITEOUT, which a union refuses (EINVAL) and a plain directory carries out, leaving a whiteout device to see. */
+const whiteoutRename: Rule = (d, c) => {
+  const s = step(d, c);
+  return s?.op.op === 'renameat2' && s.op.flags.includes('RENAME_WHITEOUT') && answer(d.other) === 'EINVAL' ? 'rest' : null;
+};
+
+const keptLinks: Rule = (d, c) => (linkedTouched(d, c) ? 'rest' : null);
+
+const FD_READS = ['read', 'pread', 'lseek', 'fstat', 'fgetxattr', 'flistxattr'];
+const FD_METADATA = ['fchmod', 'fchown', 'futimens', 'fsetxattr', 'fremovexattr'];
+
+export const MODEL: Record<Tag, Rule> = {
+  'fresh-fd-after-copyup': (d, c) => (onReadOnlyFd(d, c, FD_READS) ? masked(d) : null),
+  'fstat-by-inode': (d, c) => (onReadOnlyFd(d, c, ['fstat']) ? masked(d) : null),
+  // The spec refuses the change on the read-only lower object; the tagged target copies up.
+  'ro-fd-metadata-succeeds': (d, c) => (onReadOnlyFd(d, c, FD_METADATA) && answer(d.tagged) === '0' ? 'rest' : null),
+  // The spec's readdir writes fallthrus and marks the directory opaque; the tagged target does neither.
+  'in-memory-readdir': (d) => {
+    if (d.section !== 'upper') return null;
+    if (d.tagged === '' && / fallthru$/.test(d.other)) return { tagged: '', other: '' };
+    return d.tagged.replace(/^(\S+: dir \S+ \S+)/, '$1 opaque') === d.other ? { tagged: d.other, other: d.other } : null;
+  },
+  'redirect-dir': renamedLowerDir,
+  'index-keeps-links': keptLinks,
+  'merged-dir-nlink': (d, c) => {
+    const s = step(d, c);
+    return s?.op.op === 'nlink' && c.dirs.has(s.op.path) ? masked(d) : null;
+  },
+  'copyup-new-ctime': (d) =>
+    d.section === 'merged' && d.tagged.includes(' ctime=changed') && d.other.includes(' ctime=same')
+      ? { tagged: d.tagged.replace(' ctime=changed', ' ctime=same'), other: d.other } : null,
+  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
+  posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
+};
+
+const ADDS_OR_REMOVES = ['link', 'symlink', 'rename', 'renameat2', 'unlink', 'rmdir', 'mkdir', 'mknod', 'remount'];
+
+/** Whether a step between the last opendir or rewinddir of `dir` and step `index` may have added or removed a name. */
+function changedSinceOpen(c: Context, dir: string, index: number): boolean {
+  for (let i = index - 1; i >= 0; i--) {
+    const o = c.steps[i]!.op;
+    if ((o.op === 'opendir' || o.op === 'rewinddir') && o.dir === dir) return false;
+    if (ADDS_OR_REMOVES.includes(o.op) || (o.op === 'open' && o.flags.includes('O_CREAT'))) return true;
+  }
+  return false;
+}
+
+/** What POSIX leaves open, on any pair of targets: both lines masked. */
+export const UNSPECIFIED = {
+  // POSIX readdir(): "If a file is removed from or added to the directory after the most recent call to
+  // opendir() or rewinddir(), whether a subsequent call to readdir() returns an entry for that file is unspecified."
+  'readdir-after-change': (d, c) => {
+    const s = step(d, c);
+    return s?.op.op === 'readrest' && changedSinceOpen(c, s.op.dir, d.index!) ? masked(d) : null;
+  },
+} satisfies Record<string, Rule>;
+
+/** What explains a difference: a deviation tag, or something POSIX leaves open. */
+export type Reason = Tag | keyof typeof UNSPECIFIED;
+
+/** The context of a case's differences. */
+export function contextOf(c: Case, mergedViews: string[][]): Context {
+  const tree = merge(c.layers);
+  const dirs = new Set<string>();
+  for (const [p, n] of walk(tree)) if (n.kind === 'dir') dirs.add(p);
+  for (const lines of mergedViews) for (const l of lines) {
+    const m = /^(\S+): dir /.exec(l);
+    if (m) dirs.add(m[1]!);
+  }
+  return { steps: c.steps, linked: linkedPaths(c.layers, tree), dirs };
+}
+
+function linkedPaths(layers: Layers, tree: Tree): Set<string> {
+  const out = new Set<string>();
+  for (const lower of layers.lowers) {
+    for (const [p, n] of walk(lower)) if (n.kind === 'hardlink') out.add(p).add(n.to);
+  }
+  for (const [p, n] of walk(tree)) if (n.kind === 'symlink' && out.has(n.target)) out.add(p);
+  return out;
+}
+
+/**
+ * The tags a target may show: those its recorded suite run shows (results/<target>/summary.json),
+ * and `posix` for the plain-directory oracle.
+ */
+export function targetTags(resultsDir: string, target: string, oracle: boolean): Set<Tag> {
+  const tags = new Set<Tag>(oracle ? ['posix'] : []);
+  const file = join(resultsDir, targetSlug(target), 'summary.json');
+  if (!existsSync(file)) return tags;
+  const summary = JSON.parse(readFileSync(file, 'utf8')) as { verdicts: Record<string, string> };
+  for (const v of Object.values(summary.verdicts)) {
+    if (!v.startsWith('deviation:')) continue;
+    for (const t of v.slice('deviation:'.length).split('+')) if (isTag(t)) tags.add(t);
+  }
+  return tags;
+}

@@ -1,0 +1,15 @@
+// reference / overlayfs: merged a: a: file 0644 0:0 size=0 nlink=1 ino#1 mtime=now ctime=changed data="" | a: file 0644 0:0 size=0 nlink=1 ino#1 mtime=T0 ctime=same data=""
+// Reproduce: make fuzz TARGETS="reference overlayfs" SEED=101 REPLAY=438:0:0:0:0:0:3:1:1:3:1:2:3:5:2
+import type { Case } from '../../dsl.ts';
+
+export const found: Case = {
+  id: 'found/836e2ba160c8',
+  spec: 'What happens when I...',
+  claim: "reference and overlayfs differ where no deviation tag explains it",
+  tags: ['found'],
+  layers: {"lowers":[{}],"upper":{"a":{"kind":"file","data":"","meta":{}}}},
+  steps: [
+    // truncate a 0
+    {"op":{"op":"truncate","path":"a","len":0}},
+  ],
+};
