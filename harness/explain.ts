@@ -1,0 +1,38 @@
+// union-conformance --explain CASE: what a case checks and how to see it without the harness.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Case } from '../suite/dsl.ts';
+import { goldenFile } from './golden.ts';
+import { stepText } from './transcript/steps.ts';
+import { layersText } from './explain/layer-tree.ts';
+import { reproducer } from './explain/reproducer.ts';
+import { specSentence } from './explain/spec-text.ts';
+import type { Target } from './targets/target.ts';
+
+const indent = (text: string) => text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n');
+
+export function explainCase(c: Case, target: Target, goldenDir: string, spec: string | undefined): string {
+  const sentence = specSentence(spec, c.spec);
+  const golden = goldenFile(goldenDir, c.id);
+  return [
+    `# ${c.id}`,
+    '',
+    `spec section: ${c.spec}`,
+    ...(sentence ? [`the spec says: ${sentence}`] : []),
+    `claim: ${c.claim}`,
+    ...(c.posix ? [`unlike a plain directory: ${c.posix}`] : []),
+    ...(c.accepts?.length ? [`accepted deviations: ${c.accepts.join(', ')}`] : []),
+    '',
+    'layers:',
+    indent(layersText(c.layers)),
+    '',
+    'steps:',
+    indent(c.steps.map(stepText).join('\n')),
+    '',
+    `golden transcript (${golden}):`,
+    indent(existsSync(golden) ? readFileSync(golden, 'utf8') : '(none yet)'),
+    '',
+    `reproducer on ${target.name} (bash, as root; it prints the steps as the transcript does):`,
+    '',
+    reproducer(c, target),
+  ].join('\n');
+}
