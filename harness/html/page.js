@@ -119,7 +119,7 @@ function body() {
     groups.get(g).push(c);
   }
   const out = [];
-  const filtering = state.view !== 'all' || state.tag || state.q;
+  const filtering = state.view !== 'all' || state.tag !== '' || state.q !== '';
   for (const [g, list] of groups) {
     const open = state.open.includes(g) || (filtering && list.length <= 50);
     const toggle = el('button', { type: 'button', class: 'group', 'aria-expanded': String(open),
