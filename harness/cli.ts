@@ -107,6 +107,7 @@ async function run(argv: string[]): Promise<number> {
   const filters = args.filter ?? [];
   const all = await loadSuite();
   if (args.explain !== undefined) {
+    if (args.explain === '') throw new UsageError('--explain needs a case id (make explain CASE=...)');
     const c = all.find((x) => x.id === args.explain);
     if (!c) throw new UsageError(`--explain: no case '${args.explain}' (--list shows them)`);
     process.stdout.write(explainCase(c, makeTarget(args.target!), args.golden!, specFile()));

@@ -13,6 +13,9 @@ type ComparedRun = Omit<RunSummary, 'sameAsGolden'>;
 
 const classOf = (v: string | undefined) => (v ?? 'not run').split(':')[0]!;
 
+/** "kernel 6.18 · fuse-overlayfs 1.10"; a summary recorded before versions were has its kernel alone. */
+const versionsText = (r: ComparedRun) => (r.versions ? Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(' · ') : r.kernel);
+
 export function compareMarkdown(runs: ComparedRun[]): string {
   const ids = [...new Set(runs.flatMap((r) => Object.keys(r.verdicts)))];
   const head = `| case | ${runs.map((r) => `\`${r.target}\``).join(' | ')} |`;
@@ -28,9 +31,9 @@ export function compareMarkdown(runs: ComparedRun[]): string {
     '',
     '## Totals',
     '',
-    '| target | kernel | cases | pass | deviation | fail | skip | operations | wall time |',
+    '| target | versions (asked at run time) | cases | pass | deviation | fail | skip | operations | wall time |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...runs.map((r) => `| \`${r.target}\` | ${r.kernel} | ${Object.keys(r.verdicts).length} | ${r.counts.pass ?? 0} | ${r.counts.deviation ?? 0} | ${r.counts.fail ?? 0} | ${r.counts.skip ?? 0} | ${r.ops} | ${(r.wallMs / 1000).toFixed(1)} s |`),
+    ...runs.map((r) => `| \`${r.target}\` | ${versionsText(r)} | ${Object.keys(r.verdicts).length} | ${r.counts.pass ?? 0} | ${r.counts.deviation ?? 0} | ${r.counts.fail ?? 0} | ${r.counts.skip ?? 0} | ${r.ops} | ${(r.wallMs / 1000).toFixed(1)} s |`),
     '',
     `## Cases where targets disagree (${disagree.length})`,
     '',

@@ -6,7 +6,8 @@ import { stepText } from './transcript/steps.ts';
 import { layersText } from './explain/layer-tree.ts';
 import { reproducer } from './explain/reproducer.ts';
 import { specSentence } from './explain/spec-text.ts';
-import type { Target } from './targets/target.ts';
+import { TargetError, type Target } from './targets/target.ts';
+import { UnsupportedFixture } from './layer-writer.ts';
 
 const indent = (text: string) => text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n');
 
@@ -31,8 +32,16 @@ export function explainCase(c: Case, target: Target, goldenDir: string, spec: st
     `golden transcript (${golden}):`,
     indent(existsSync(golden) ? readFileSync(golden, 'utf8') : '(none yet)'),
     '',
-    `reproducer on ${target.name} (bash, as root; it prints the steps as the transcript does):`,
-    '',
-    reproducer(c, target),
+    ...reproducerPart(c, target),
   ].join('\n');
+}
+
+function reproducerPart(c: Case, target: Target): string[] {
+  try {
+    return [`reproducer on ${target.name} (bash, as root; it prints the steps as the transcript does):`, '', reproducer(c, target)];
+  } catch (e) {
+    if (e instanceof UnsupportedFixture) return [`no reproducer on ${target.name}: its on-disk format cannot hold these layers (${e.message}); the suite skips the case there`, ''];
+    if (e instanceof TargetError) return [`no reproducer: ${e.message}`, ''];
+    throw e;
+  }
 }

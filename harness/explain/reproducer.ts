@@ -180,7 +180,7 @@ export function reproducer(c: Case, target: Target): string {
     '#!/bin/bash',
     `# ${c.id} on ${target.name}, without the harness (run as root). Prints each step as the transcript does.`,
     'set -eu',
-    'export W=$(mktemp -d /tmp/union-repro.XXXXXX)',
+    'export W=$(mktemp -d "${TMPDIR:-/tmp}/union-repro.XXXXXX")',
     `trap 'cd /; ${cleanup.join('; ')}' EXIT`,
     '',
     '# the layers',

@@ -33,10 +33,12 @@ def c(r):
     return r
 
 def P(p):
-    return '.' if p == '/' else p
+    return '.' if p in ('', '/') else p
 
 def fd(name):
-    return fds.get(name, -1)
+    if name not in fds:
+        raise OSError(errno.EBADF, 'unknown fd')
+    return fds[name]
 
 def ds(name):
     if name not in dirs:
