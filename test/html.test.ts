@@ -140,6 +140,17 @@ t.test('the page in chromium', async (t) => {
   });
 });
 
+t.test('--html FILE writes the page of a single run', async (t) => {
+  const file = join(dir, 'single.html');
+  const r = spawnSync(CLI, ['--target', 'plain', '--filter', 'what-happens/', '--html', file], { encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const json = /<script type="application\/json" id="data">(.*?)<\/script>/s.exec(readFileSync(file, 'utf8'))?.[1];
+  const single = JSON.parse(json!) as CompareData;
+  t.same(single.targets.map((x) => x.target), ['plain']);
+  const totals = /plain: (\d+) cases: (\d+) pass, (\d+) deviation, (\d+) fail, (\d+) skip/.exec(r.stdout)!;
+  t.same([single.cases.length, ...Object.values(single.targets[0]!.counts)], totals.slice(1).map(Number), 'the counts the run printed');
+});
+
 const FULL = join(ROOT, 'results/compare.json');
 t.test('the full results page', { skip: existsSync(FULL) ? false : 'results/compare.json is not there (make compare writes it)' }, async (t) => {
   const full = JSON.parse(readFileSync(FULL, 'utf8')) as CompareData;
