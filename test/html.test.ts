@@ -170,7 +170,7 @@ t.test('the full results page', { skip: existsSync(FULL) ? false : 'results/comp
   t.equal(await caseRows(page), full.cases.length);
   // The README's picture: failures only, one failing case open.
   const failing = full.cases.find((c) => cls(c.results['fuse-overlayfs']?.verdict) === 'fail');
-  if (failing) await page.goto(pageUrl(join(ROOT, 'results/compare.html'), `#view=fail&open=${failing.family}&case=${encodeURIComponent(failing.id)}&t=fuse-overlayfs`));
+  if (failing) await page.goto(pageUrl(join(ROOT, 'results/compare.html'), `#view=fail&targets=overlayfs,fuse-overlayfs,plain&open=${failing.family}&case=${encodeURIComponent(failing.id)}&t=fuse-overlayfs`));
   await page.waitForSelector('body[data-ready=yes]');
   await page.screenshot({ path: join(ROOT, 'results/compare.png') });
 });
