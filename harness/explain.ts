@@ -1,5 +1,6 @@
 // union-conformance --explain CASE: what a case checks and how to see it without the harness.
 import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Case } from '../suite/dsl.ts';
 import { goldenFile } from './golden.ts';
 import { stepText } from './transcript/steps.ts';
@@ -29,7 +30,7 @@ export function explainCase(c: Case, target: Target, goldenDir: string, spec: st
     'steps:',
     indent(c.steps.map(stepText).join('\n')),
     '',
-    `golden transcript (${golden}):`,
+    `golden transcript (${relative(process.cwd(), golden)}):`,
     indent(existsSync(golden) ? readFileSync(golden, 'utf8') : '(none yet)'),
     '',
     ...reproducerPart(c, target),

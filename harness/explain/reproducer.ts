@@ -22,7 +22,7 @@ const RUNNER = join(HERE, 'runner.py');
 const UNIONREF = resolve(HERE, '../../reference/bin/unionref');
 
 /** bash's single quotes. */
-export const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A printf format that prints exactly `data`. */
 function printfFormat(data: Buffer): string {
@@ -146,7 +146,7 @@ function call(op: Step['op']): string {
   }
 }
 
-export const stepCall = (s: Step) =>
+const stepCall = (s: Step) =>
   `step(${py(stepText(s))}, ${py(specOf(s.op.op).answer)}, lambda: ${call(s.op)}${s.cred ? `, cred=(${s.cred.uid}, ${s.cred.gid})` : ''})`;
 
 /** How the script mounts and unmounts the union, for the targets it knows. */
