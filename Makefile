@@ -18,9 +18,16 @@ record: deps
 	@$(CLI) --target '$(TARGET)' --record 'results/runs/$(TARGET)' $(ARGS) || true
 
 TARGETS ?= reference overlayfs overlayfs:redirect_dir=on,index=on fuse-overlayfs unionfs-fuse plain aufs
-# Runs every target in TARGETS, records each under results/<target>/, writes results/compare.md.
+# Runs every target in TARGETS, records each under results/<target>/, writes results/compare.md,
+# compare.json and compare.html. Without the spec's words: results/ is committed, the spec is not ours.
 compare: deps
-	@$(CLI) --compare $(ARGS) $(TARGETS)
+	@env -u SPEC $(CLI) --compare $(ARGS) $(TARGETS)
+
+.PHONY: explain
+# make explain CASE=copyup/chmod/lower-file [TARGET=overlayfs]: the case, its golden transcript and
+# a bash script that reproduces it on TARGET without the harness (the spec's words where SPEC is).
+explain: deps
+	@SPEC='$(abspath $(SPEC))' $(CLI) --target '$(TARGET)' --explain '$(CASE)'
 
 typecheck: deps
 	@npx tsc --noEmit -p .

@@ -1,4 +1,5 @@
-// union-conformance [--target T] [--tap] [--junit FILE] [--baseline FILE] [--filter S] [--record DIR] [--compare T...] [--list]
+// union-conformance [--target T] [--tap] [--junit FILE] [--baseline FILE] [--filter S] [--record DIR] [--html FILE]
+//   [--compare [--results DIR] T...] [--explain CASE] [--list]
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,8 +14,11 @@ import { caseReport, Progress, totals } from './report.ts';
 import { tapReport } from './tap-report.ts';
 import { junit } from './junit.ts';
 import { BaselineError, gate, gateFails, gateReport, loadBaseline, type Baseline } from './baseline.ts';
-import { clearRecord, recordSummary, recordTranscript, targetSlug, type RunSummary } from './record.ts';
-import { writeCompare } from './compare.ts';
+import { clearRecord, recordSummary, recordTranscript, summarize, targetSlug, type RunSummary } from './record.ts';
+import { writeCompare, writePage } from './compare.ts';
+import { explainCase } from './explain.ts';
+import { specFile } from './explain/spec-text.ts';
+import { toolVersions } from './versions.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,8 +39,12 @@ const USAGE = `usage: union-conformance [options]
   --filter TEXT     run only cases whose id contains TEXT (repeatable)
   --record DIR      write the verdicts to DIR/summary.json and each transcript that differs from
                     its golden to DIR/<id>.out (summary.json lists the ones equal to golden)
+  --html FILE       also write the comparison page (as results/compare.html) for this run to FILE
   --compare         run every target named after the options, record each under results/<target>/,
-                    and write results/compare.md
+                    and write results/compare.md, compare.json and compare.html
+  --results DIR     with --compare: record under DIR/<target>/ and write DIR/compare.* (default results/)
+  --explain CASE    print the case (spec section, claim, layers, steps, golden transcript) and a bash
+                    script that reproduces it on --target without the harness; SPEC=FILE adds the spec's words
   --timeout MS      per-case time limit (default 20000)
   --jobs N          cases run at once, each with its own executor and mount (default: one per core, at most 4;
                     1 on a remote host)
@@ -76,6 +84,9 @@ async function run(argv: string[]): Promise<number> {
         filter: { type: 'string', multiple: true },
         record: { type: 'string' },
         compare: { type: 'boolean', default: false },
+        results: { type: 'string', default: join(ROOT, 'results') },
+        html: { type: 'string' },
+        explain: { type: 'string' },
         golden: { type: 'string', default: join(ROOT, 'results/golden') },
         timeout: { type: 'string', default: '20000' },
         jobs: { type: 'string' },
@@ -91,9 +102,17 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.html !== undefined && args.compare) throw new UsageError('--html is for a single run: --compare writes compare.html itself');
   if (parsed.positionals.length && !args.compare) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   const filters = args.filter ?? [];
   const all = await loadSuite();
+  if (args.explain !== undefined) {
+    if (args.explain === '') throw new UsageError('--explain needs a case id (make explain CASE=...)');
+    const c = all.find((x) => x.id === args.explain);
+    if (!c) throw new UsageError(`--explain: no case '${args.explain}' (--list shows them)`);
+    process.stdout.write(explainCase(c, makeTarget(args.target!), args.golden!, specFile()));
+    return 0;
+  }
   for (const f of filters) if (!all.some((c) => String(c.id).includes(f))) throw new UsageError(`--filter '${f}' matches no case id (--list shows them)`);
   const cases = all.filter((c) => filters.length === 0 || filters.some((f) => String(c.id).includes(f)));
   if (args.list) {
@@ -108,22 +127,26 @@ async function run(argv: string[]): Promise<number> {
   if (args.compare) {
     const names = parsed.positionals.length ? parsed.positionals : targetNames();
     const targets = names.map((n) => makeTarget(n));
-    const runs: RunSummary[] = [];
+    const runs: { summary: RunSummary; results: CaseResult[] }[] = [];
     for (const target of targets) {
       if (stopCode() !== null) break;
-      const dir = join(ROOT, 'results', targetSlug(target.name));
+      const dir = join(args.results!, targetSlug(target.name));
       const r = await runTarget(target, { ...opts, record: dir });
-      if (r.summary) runs.push(r.summary);
+      if (r.summary) runs.push({ summary: r.summary, results: r.results });
     }
     const stopping = stopCode();
     if (stopping !== null) return stopping;
-    process.stdout.write(`wrote ${writeCompare(join(ROOT, 'results'), runs)}\n`);
+    process.stdout.write(`wrote ${writeCompare(args.results!, runs, cases, specFile()).join(' ')}\n`);
     return 0;
   }
 
   const target = makeTarget(args.target!);
   const r = await runTarget(target, { ...opts, record: args.record });
   if (args.junit && stopCode() === null) writeFileSync(args.junit, junit(target.name, r.results, r.ms));
+  if (args.html && stopCode() === null && r.code !== 3) {
+    const summary = r.summary ?? summarize(target.name, r.results, r.ms, opts.golden, await toolVersions(target.name));
+    writePage(args.html, { summary, results: r.results }, cases, specFile());
+  }
   return r.code;
 }
 
@@ -163,7 +186,7 @@ async function runTarget(
   const ms = Date.now() - started;
   const stopping = stopCode();
   if (stopping !== null) return { results, ms, code: stopping };
-  const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden) : undefined;
+  const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden, await toolVersions(target.name)) : undefined;
   if (o.tap) await tapReport(results);
   else process.stdout.write(`${totals(target.name, results, ms)}\n`);
   let code = results.some((r) => r.verdict.class === 'fail') ? 1 : 0;

@@ -1,13 +1,20 @@
 // make compare TARGETS="...": runs each target, records it under results/<target>/,
-// and writes results/compare.md: totals, the cases where targets disagree, then every case.
+// and writes results/compare.md (totals, the cases where targets disagree, then every case),
+// results/compare.json (the same as data, with the diffs) and results/compare.html (the page).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Case } from '../suite/dsl.ts';
 import type { RunSummary } from './record.ts';
+import { compareData, type ComparedRun as RunWithResults } from './html/data.ts';
+import { comparePage } from './html/page.ts';
 
 /** What the comparison reads of a run's summary. */
 type ComparedRun = Omit<RunSummary, 'sameAsGolden'>;
 
 const classOf = (v: string | undefined) => (v ?? 'not run').split(':')[0]!;
+
+/** "kernel 6.18 · fuse-overlayfs 1.10"; a summary recorded before versions were has its kernel alone. */
+const versionsText = (r: ComparedRun) => (r.versions ? Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(' · ') : r.kernel);
 
 export function compareMarkdown(runs: ComparedRun[]): string {
   const ids = [...new Set(runs.flatMap((r) => Object.keys(r.verdicts)))];
@@ -24,9 +31,9 @@ export function compareMarkdown(runs: ComparedRun[]): string {
     '',
     '## Totals',
     '',
-    '| target | kernel | cases | pass | deviation | fail | skip | operations | wall time |',
+    '| target | versions (asked at run time) | cases | pass | deviation | fail | skip | operations | wall time |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...runs.map((r) => `| \`${r.target}\` | ${r.kernel} | ${Object.keys(r.verdicts).length} | ${r.counts.pass ?? 0} | ${r.counts.deviation ?? 0} | ${r.counts.fail ?? 0} | ${r.counts.skip ?? 0} | ${r.ops} | ${(r.wallMs / 1000).toFixed(1)} s |`),
+    ...runs.map((r) => `| \`${r.target}\` | ${versionsText(r)} | ${Object.keys(r.verdicts).length} | ${r.counts.pass ?? 0} | ${r.counts.deviation ?? 0} | ${r.counts.fail ?? 0} | ${r.counts.skip ?? 0} | ${r.ops} | ${(r.wallMs / 1000).toFixed(1)} s |`),
     '',
     `## Cases where targets disagree (${disagree.length})`,
     '',
@@ -41,8 +48,17 @@ export function compareMarkdown(runs: ComparedRun[]): string {
   ].join('\n');
 }
 
-export function writeCompare(resultsDir: string, runs: ComparedRun[]): string {
-  const file = join(resultsDir, 'compare.md');
-  writeFileSync(file, compareMarkdown(runs));
-  return file;
+/** Writes compare.md, compare.json and compare.html into `dir`; answers their paths. */
+export function writeCompare(dir: string, runs: RunWithResults[], cases: Case[], specFile?: string): string[] {
+  const data = compareData(runs, cases, specFile);
+  const files = { md: join(dir, 'compare.md'), json: join(dir, 'compare.json'), html: join(dir, 'compare.html') };
+  writeFileSync(files.md, compareMarkdown(runs.map((r) => r.summary)));
+  writeFileSync(files.json, `${JSON.stringify(data, null, 1)}\n`);
+  writeFileSync(files.html, comparePage(data));
+  return Object.values(files);
+}
+
+/** --html FILE: the page for one run. */
+export function writePage(file: string, run: RunWithResults, cases: Case[], specFile?: string): void {
+  writeFileSync(file, comparePage(compareData([run], cases, specFile)));
 }

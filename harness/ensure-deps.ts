@@ -6,6 +6,8 @@ import { $ } from 'zx';
 import { installPackages, missingPackages, SetupError } from './debian-packages.ts';
 
 const PACKAGES = ['libfuse2', 'fuse3', 'fuse-overlayfs', 'unionfs-fuse', 'attr', 'openssh-client', 'openssh-server'];
+/** The browser that test/html.test.ts drives through playwright-core: Debian's, never a download. */
+const BROWSER = ['chromium'];
 
 const hasOverlay = () => /\toverlay$/m.test(readFileSync('/proc/filesystems', 'utf8'));
 const hasFuse = () => existsSync('/dev/fuse') && statSync('/dev/fuse').isCharacterDevice();
@@ -19,6 +21,7 @@ async function ensureDeps(target: string): Promise<void> {
     writeFileSync('/etc/ssh/sshd_not_to_be_run', '');
   }
   await installPackages(missing, 'union-conformance');
+  await installPackages(await missingPackages(BROWSER), 'union-conformance');
 
   // An ssh remote's prerequisites are checked over ssh, one message each.
   if (target === 'plain' || /^(aufs|custom|ssh)/.test(target)) return;

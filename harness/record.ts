@@ -11,6 +11,8 @@ import { summaryCounts, type CaseResult } from './run.ts';
 export interface RunSummary {
   target: string;
   kernel: string;
+  /** Asked of the tools at run time (harness/versions.ts): kernel, and fuse-overlayfs, unionfs-fuse or unionref. */
+  versions?: Record<string, string>;
   wallMs: number;
   ops: number;
   counts: Record<string, number>;
@@ -35,16 +37,24 @@ export function recordTranscript(dir: string, r: CaseResult, goldenDir: string):
   writeFileSync(file, r.transcript);
 }
 
-export function recordSummary(dir: string, target: string, results: CaseResult[], wallMs: number, goldenDir: string): RunSummary {
-  const summary: RunSummary = {
+/** A run's summary: what summary.json holds. */
+export function summarize(target: string, results: CaseResult[], wallMs: number, goldenDir: string, versions: Record<string, string> = {}): RunSummary {
+  return {
     target,
     kernel: release(),
+    versions,
     wallMs,
     ops: results.reduce((n, r) => n + r.ops, 0),
     counts: summaryCounts(results),
     verdicts: Object.fromEntries(results.map((r) => [r.id, verdictText(r.verdict)])),
     sameAsGolden: results.filter((r) => sameAsGolden(goldenDir, r)).map((r) => r.id),
   };
+}
+
+export function recordSummary(
+  dir: string, target: string, results: CaseResult[], wallMs: number, goldenDir: string, versions: Record<string, string> = {},
+): RunSummary {
+  const summary = summarize(target, results, wallMs, goldenDir, versions);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
   return summary;
