@@ -1,6 +1,8 @@
-// Which filesystem an object reports: statfs(2)'s f_type, whether it is the
-// filesystem the case root reports, and whether its st_dev is the root's.
-// Sizes and free counts are left out: they change with anything else written
+// Which filesystem an object reports, relative to the case root (the union's
+// root), so that a transcript reads the same on any filesystem that keeps the
+// rule: statfs(2)'s f_type ("root", or its name where it differs), whether
+// block size, block count and fsid are the root's, and whether st_dev is the
+// root's. Free counts are left out: they change with anything else written
 // to the same disk.
 
 import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, fstatat, raw, sys } from './libc.ts';
@@ -23,11 +25,11 @@ function statfsOf(fd: number): { type: bigint; identity: string; namelen: bigint
   return { type: b.readBigInt64LE(0), identity, namelen: b.readBigInt64LE(64) };
 }
 
-/** `type=overlayfs namelen=255 fs=root`: fs=root when block size, block count and fsid are the case root's. */
+/** `type=root namelen=255 fs=root`; a type other than the root's by name (`type=ext4`); fs=other when its blocks or fsid are not the root's. */
 export function statfsText(fd: number, rootFd: number): string {
-  const st = statfsOf(fd);
-  const type = MAGIC.get(st.type) ?? `0x${st.type.toString(16)}`;
-  return `type=${type} namelen=${st.namelen} fs=${st.identity === statfsOf(rootFd).identity ? 'root' : 'other'}`;
+  const [st, root] = [statfsOf(fd), statfsOf(rootFd)];
+  const type = st.type === root.type ? 'root' : (MAGIC.get(st.type) ?? `0x${st.type.toString(16)}`);
+  return `type=${type} namelen=${st.namelen} fs=${st.identity === root.identity ? 'root' : 'other'}`;
 }
 
 /** `root` when the object (not following a final symlink) reports the case root's st_dev, else `other`. */

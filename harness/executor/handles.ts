@@ -14,6 +14,8 @@ export class Handles {
   private readonly fds = new Map<string, number>();
   private readonly dirs = new Map<string, Ptr>();
   private readonly maps = new Map<string, Mapping>();
+  /** Fds without a name, kept open until reset (see locks.ts: closing one would drop the process's POSIX locks). */
+  private readonly held: number[] = [];
 
   fd(name: string): number {
     const fd = this.fds.get(name);
@@ -45,6 +47,10 @@ export class Handles {
     const m = this.map(name);
     this.maps.delete(name);
     return m;
+  }
+
+  hold(fd: number): void {
+    this.held.push(fd);
   }
 
   /** Refuses a name already in use, before anything is opened. */
@@ -81,6 +87,7 @@ export class Handles {
     for (const fd of this.fds.values()) raw.close(fd);
     for (const dir of this.dirs.values()) raw.closedir(dir);
     for (const m of this.maps.values()) raw.munmap(m.ptr, m.len);
+    for (const fd of this.held.splice(0)) raw.close(fd);
     this.fds.clear();
     this.dirs.clear();
     this.maps.clear();

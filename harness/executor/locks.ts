@@ -9,7 +9,9 @@
 // second process would be; F_OFD_GETLK on a new open file description reports
 // a conflicting record lock whether an OFD or a POSIX lock holds it, even a
 // POSIX lock of this very process (fcntl(2): OFD and POSIX locks conflict even
-// within one process). The probe opens the path O_RDONLY, which copies nothing up.
+// within one process). The probe opens the path O_RDONLY, which copies nothing
+// up, and keeps that fd open until reset: closing any fd of a file drops the
+// process's POSIX locks on it (fcntl(2)), which would end the lock under test.
 
 import type { FlockOp, LockOwner, LockType, ProbeKind } from '../ops/fields.ts';
 import { SysError } from './errors.ts';
@@ -45,6 +47,7 @@ export function probeLock(fd: number, kind: ProbeKind): string {
       if (e instanceof SysError && e.errno === 'EAGAIN') return 'locked';
       throw e;
     }
+    sys('flock', () => raw.flock(fd, FLOCK.LOCK_UN));
     return 'free';
   }
   const lock = flockStruct(LOCK_TYPE.F_WRLCK, 0, 0);

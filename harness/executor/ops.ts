@@ -249,11 +249,8 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
     case 'setlk': return setLock(handles.fd(op.fd), op.owner, op.type, op.start, op.len);
     case 'lockprobe': {
       const fd = root.open(op.path, O_FLAGS.O_RDONLY | O_FLAGS.O_NONBLOCK, 0);
-      try {
-        return probeLock(fd, op.kind);
-      } finally {
-        raw.close(fd);
-      }
+      handles.hold(fd);
+      return probeLock(fd, op.kind);
     }
 
     case 'execfile': return onObject(root, op.path, (fd) => runFile(fd, isRoot()));

@@ -78,7 +78,7 @@ export const OPS = {
     mmap: (name: string, map: string, kind: MapKind = 'MAP_SHARED', prot = 'PROT_READ', len = 4096) =>
       ({ fd: name, map, len, prot: flags<Prot>(prot), kind }),
   }),
-  mmapread: spec('step', 'bytes', { map: handle, off: uint, len: size }, { mmapread: (map: string, len = 16, off = 0) => ({ map, off, len }) }),
+  mmapread: spec('step', 'bytes', { map: handle, off: uint, len: size }, { mmapread: (map: string, len = 6, off = 0) => ({ map, off, len }) }),
   mmapstore: spec('step', 'int', { map: handle, off: uint, data: bytes }, { mmapstore: (map: string, t: string, off = 0) => ({ map, off, data: text(t) }) }),
   msync: spec('step', 'int', { map: handle }, { msync: (map: string) => ({ map }) }),
   munmap: spec('step', 'int', { map: handle }, { munmap: (map: string) => ({ map }) }),
