@@ -12,8 +12,8 @@ import { s, type Step } from '../steps.ts';
 import { copyupNotes } from './copyup-notes.ts';
 
 const join = (d: string, n: string) => (d ? `${d}/${n}` : n);
-/** VFS_CAP_REVISION_2 with CAP_NET_BIND_SERVICE permitted: 20 bytes, every one below 0x80. */
-const CAPS = '\x02\x00\x00\x02\x00\x04\x00\x00' + '\x00'.repeat(12);
+/** VFS_CAP_REVISION_2, effective, with CAP_NET_BIND_SERVICE permitted: 20 bytes, every one below 0x80. */
+const CAPS = '\x01\x00\x00\x02\x00\x04\x00\x00' + '\x00'.repeat(12);
 
 const kinds = (meta: Meta, data = 'hello\n'): Kind[] => [
   { name: 'file', entries: () => ({ f: file(data, meta) }), companions: [] },
