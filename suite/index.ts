@@ -21,6 +21,8 @@ import { execCases } from './cases/exec.ts';
 import { secattrCases } from './cases/secattr.ts';
 import { fsinfoCases } from './cases/fsinfo.ts';
 import { heldCases } from './cases/held.ts';
+import { timesCases } from './cases/times.ts';
+import { namemaxCases } from './cases/namemax.ts';
 
 export function allCases(): Case[] {
   return [
@@ -47,5 +49,7 @@ export function allCases(): Case[] {
     ...secattrCases,
     ...fsinfoCases,
     ...heldCases,
+    ...timesCases,
+    ...namemaxCases,
   ];
 }
