@@ -111,7 +111,7 @@ export const FIELD_BEHAVIOURS: FieldBehaviour[] = [
   f('statfs', 'statfs/fstatfs on the union', 'statfs/'),
   f('faccessat', 'access/faccessat (AT_EACCESS) as another user', 'access/'),
   f('st-dev', 'st_dev of directories and non-directories, before and after copyup', 'stdev/'),
-  f('path-max', 'paths at PATH_MAX-1', 'depth/'),
+  f('path-max', 'paths at PATH_MAX-1, and deeper through a held directory', 'depth/', 'deeper/'),
   f('name-max', 'NAME_MAX names at every layer position', 'namemax/'),
   f('held-dir-rmdir', 'an open fd of a lower directory across rmdir + mkdir', 'held/rmdir-mkdir/'),
   f('held-dir-copyup', 'opens through a held lower directory (as after fchdir), then a copyup inside it', 'held/openat-'),

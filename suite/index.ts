@@ -23,6 +23,7 @@ import { fsinfoCases } from './cases/fsinfo.ts';
 import { heldCases } from './cases/held.ts';
 import { timesCases } from './cases/times.ts';
 import { namemaxCases } from './cases/namemax.ts';
+import { deeperCases } from './cases/deeper.ts';
 
 export function allCases(): Case[] {
   return [
@@ -51,5 +52,6 @@ export function allCases(): Case[] {
     ...heldCases,
     ...timesCases,
     ...namemaxCases,
+    ...deeperCases,
   ];
 }
