@@ -36,6 +36,8 @@ const S_IALLUGO = 0o7777;
 /** openat2 for openat: the name is resolved beneath the held directory, never above it nor through a magic link. */
 const RESOLVE_BENEATH = 0x08;
 const RESOLVE_NO_MAGICLINKS = 0x02;
+/** fallocate allocates for real: more than this could fill the tmpfs the layers live on. */
+const MAX_ALLOCATE = 64 << 20;
 
 /** The mode an open with these flags creates with: only O_CREAT and O_TMPFILE take one. */
 function createMode(flags: number, mode: number | undefined): number {
@@ -217,7 +219,11 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
     }
     case 'fallocate': {
       const fd = handles.fd(op.fd);
-      return sys('fallocate', () => raw.fallocate(fd, orFlags<FallocFlag>(FALLOC, op.mode), op.off, op.len));
+      const mode = orFlags<FallocFlag>(FALLOC, op.mode);
+      if (op.len > MAX_ALLOCATE && (mode & FALLOC.FALLOC_FL_PUNCH_HOLE) === 0) {
+        throw new Refused(`fallocate of more than ${MAX_ALLOCATE} bytes would fill the layers' tmpfs`);
+      }
+      return sys('fallocate', () => raw.fallocate(fd, mode, op.off, op.len));
     }
     case 'ficlone': {
       const [fd, src] = [handles.fd(op.fd), handles.fd(op.src)];
