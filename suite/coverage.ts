@@ -69,7 +69,58 @@ export const BEHAVIOURS: Behaviour[] = [
   b('copyup.not-directories', 'File copyup', 'opening a directory for writing is EISDIR, with no copyup', 'error/eisdir/'),
 ];
 
+/** A behaviour implementers keep breaking (issue 14), and the cases that check it. */
+export interface FieldBehaviour {
+  id: string;
+  what: string;
+  /** As Behaviour.cases; a pattern starting with "*" matches ids that contain the rest. */
+  cases: string[];
+}
+
+const f = (id: string, what: string, ...cases: string[]): FieldBehaviour => ({ id, what, cases });
+
+/** Each must be checked by at least FIELD_MIN cases. */
+export const FIELD_MIN = 3;
+
+export const FIELD_BEHAVIOURS: FieldBehaviour[] = [
+  // The recurring bugs of union filesystems' trackers.
+  f('hardlinks-copyup', 'hard links across copyup', 'link/', '*-hardlinked'),
+  f('rename-lower-dir', 'renames of lower directories', 'rename/dir/', 'what-happens/rename-olddir', 'renameat2/'),
+  f('rm-recreate', 'whiteouts and opaque dirs after rm + recreate', 'mkdir/over-whiteout', 'mkdir/over-file-whiteout', 'what-happens/mkdir-olddir-after-rmdir', 'held/rmdir-mkdir/', 'data/tmpfile/whiteout-'),
+  f('shared-layers', 'layers written by one mount and read by the next (remount over the same layers)', 'persist/'),
+  f('ino-dev-stable', 'st_ino/st_dev stability', 'stdev/', 'persist/', 'readdir/lower-only', 'namemax/'),
+  f('stale-fd-mmap', 'stale read-only fds and mmaps after copyup', 'ro-fd/read-after-copyup/', 'mmap/'),
+  f('timestamps', 'timestamps (nanoseconds, UTIME_NOW, UTIME_OMIT)', 'times/', 'copyup/utimes/'),
+  f('xattrs-caps-copyup', 'xattrs and file capabilities on copyup', 'copyup/setxattr/', 'secattr/capability/', 'secattr/list/'),
+  f('ownership-other-user', 'ownership and permission for a user other than the mounter (the userxattr variant itself: not yet)', 'secattr/setid/', 'access/', 'exec/as-user/'),
+  f('readdir-seek', 'readdir consistency and seek', 'readdir/', 'held/big-readdir/'),
+  // The calls the issue names.
+  f('mmap-across-copyup', 'MAP_SHARED/MAP_PRIVATE mappings made before a copyup, read after it', 'mmap/write/', 'mmap/truncate/', 'mmap/chmod/', 'mmap/setxattr/'),
+  f('mmap-writable-msync', 'a writable MAP_SHARED mapping of a lower file, msync', 'mmap/shared-write/', 'mmap/shared-write-rdonly/', 'mmap/private-write/'),
+  f('locks-across-copyup', 'flock, POSIX and OFD locks across a copyup, probed from another open file description', 'lock/'),
+  f('copy-file-range', 'copy_file_range from and to lower files', 'data/copyrange-from/', 'data/copyrange-to/'),
+  f('fallocate', 'fallocate, punch hole, zero range', 'data/fallocate/'),
+  f('ficlone', 'FICLONE from and to lower files', 'data/ficlone-from/', 'data/ficlone-to/'),
+  f('o-append', 'O_APPEND writes', 'data/append/', 'copyup/open-append/'),
+  f('o-tmpfile', 'O_TMPFILE + linkat into a lower directory', 'data/tmpfile/'),
+  f('o-direct', 'an O_DIRECT read of a lower file', 'data/direct-read/'),
+  f('exec-etxtbsy', 'a lower executable and an fd open for write (ETXTBSY)', 'exec/while-open-write/'),
+  f('exec-copied-up', 'exec of a file that was copied up', 'exec/after-chmod/', 'exec/after-append/', 'exec/after-rewrite/'),
+  f('setid-other-user', 'setuid/setgid after a write by another user', 'secattr/setid/'),
+  f('trusted-security-list', 'trusted.* and security.* as listed through the union', 'secattr/list/'),
+  f('statfs', 'statfs/fstatfs on the union', 'statfs/'),
+  f('faccessat', 'access/faccessat (AT_EACCESS) as another user', 'access/'),
+  f('st-dev', 'st_dev of directories and non-directories, before and after copyup', 'stdev/'),
+  f('path-max', 'paths at PATH_MAX-1, and deeper through a held directory', 'depth/', 'deeper/'),
+  f('name-max', 'NAME_MAX names at every layer position', 'namemax/'),
+  f('held-dir-rmdir', 'an open fd of a lower directory across rmdir + mkdir', 'held/rmdir-mkdir/'),
+  f('held-dir-copyup', 'opens through a held lower directory (as after fchdir), then a copyup inside it', 'held/openat-'),
+  f('big-dir-seekdir', 'a 10,000-entry merged directory with seekdir to every 100th offset', 'held/big-readdir/'),
+];
+
+const matches = (id: string, p: string) => (p.startsWith('*') ? id.includes(p.slice(1)) : p.endsWith('/') || p.endsWith('-') ? id.startsWith(p) : id === p);
+
 /** Cases that check a behaviour. */
-export function casesFor(beh: Behaviour, cases: Case[]): string[] {
-  return cases.map((c) => c.id).filter((id) => beh.cases.some((p) => (p.endsWith('/') ? id.startsWith(p) : id === p)));
+export function casesFor(beh: Behaviour | FieldBehaviour, cases: Case[]): string[] {
+  return cases.map((c) => c.id).filter((id) => beh.cases.some((p) => matches(id, p)));
 }

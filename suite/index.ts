@@ -14,6 +14,16 @@ import { removeCases } from './cases/remove.ts';
 import { renameCases } from './cases/rename.ts';
 import { roFdCases } from './cases/ro-fd.ts';
 import { whatHappensCases } from './cases/what-happens.ts';
+import { mmapCases } from './cases/mmap.ts';
+import { lockCases } from './cases/locks.ts';
+import { dataCases } from './cases/data.ts';
+import { execCases } from './cases/exec.ts';
+import { secattrCases } from './cases/secattr.ts';
+import { fsinfoCases } from './cases/fsinfo.ts';
+import { heldCases } from './cases/held.ts';
+import { timesCases } from './cases/times.ts';
+import { namemaxCases } from './cases/namemax.ts';
+import { deeperCases } from './cases/deeper.ts';
 
 export function allCases(): Case[] {
   return [
@@ -33,5 +43,15 @@ export function allCases(): Case[] {
     ...errorCases,
     ...renameat2Cases,
     ...depthCases,
+    ...mmapCases,
+    ...lockCases,
+    ...dataCases,
+    ...execCases,
+    ...secattrCases,
+    ...fsinfoCases,
+    ...heldCases,
+    ...timesCases,
+    ...namemaxCases,
+    ...deeperCases,
   ];
 }

@@ -72,3 +72,9 @@ export const placeName = (pos: Position, kind: Kind) => `${pos.name}-${kind.name
 
 /** The layers for a kind at a position. */
 export const place = (pos: Position, kind: Kind): Layers => pos.layers(kind.entries(pos.dir));
+
+/** Positions where the object is visible before the steps: the field families act on it there. */
+export const VISIBLE_POSITIONS = ALL_POSITIONS.filter((p) => p.visible);
+
+/** Where a change to the object copies it up: it is visible and only on a lower layer. */
+export const copiesUp = (pos: Position) => pos.visible && !pos.upper;

@@ -19,6 +19,10 @@ export const TAGS = {
     'a merged directory reports a link count that differs from the count of its visible subdirectories + 2 (spec: "Link count on directories will be wrong")',
   'copyup-new-ctime':
     'a copyup that changes nothing else still gives the file a new ctime: the copy cannot take the original\'s ctime (the spec\'s copy has "the same metadata")',
+  'copyup-dir-ctime':
+    'copying an entry up writes the directory on top, which gives the merged directory a new ctime though none of its visible entries changed (the spec\'s copies have "the same metadata")',
+  'tmpfile-parent-ctime':
+    'linking an O_TMPFILE file into a directory that has a lower layer gives the directory above it a new ctime, though none of that directory\'s entries changed (overlayfs)',
   'fstat-by-inode':
     'fstat() on an fd opened before a copyup reports the copy\'s attributes while reads still return the lower data: FUSE answers fstat by inode, not by open file',
   posix:

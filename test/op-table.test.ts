@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Values to try for each field: the first a field's check admits is its sample.
-const CANDIDATES: unknown[] = ['a', 1, true, ['O_RDONLY'], ['RENAME_NOREPLACE'], ['XATTR_CREATE'], { b64: 'eA==' }, { sec: 1, nsec: 2 }, 'SEEK_SET', 'fifo', ['sh']];
+const CANDIDATES: unknown[] = [
+  'a', 1, true, ['O_RDONLY'], ['RENAME_NOREPLACE'], ['XATTR_CREATE'], { b64: 'eA==' }, { sec: 1, nsec: 2 }, 'SEEK_SET', 'fifo', ['sh'],
+  ['PROT_READ'], 'MAP_SHARED', 'LOCK_SH', 'posix', 'F_RDLCK', 'flock', ['FALLOC_FL_KEEP_SIZE'], ['AT_EACCESS'],
+];
 const sample = (name: AnyName) =>
   Object.fromEntries(Object.entries(specOf(name).fields).map(([k, f]) => [k, CANDIDATES.find((v) => f.test(v))]));
 const executorOps = (Object.keys(OPS) as AnyName[]).filter((n) => specOf(n).role !== 'harness-step');
@@ -40,6 +43,7 @@ t.test('every step builder makes a step whose op the table describes, and whose 
   const built = [
     s.open('p/a', 'O_RDONLY', 'fd1'), s.rename('p/from', 'p/to'), s.symlink('target', 'p/l'), s.mkdir('p/f'), s.utimens('p/u', s.T1, 'UTIME_OMIT'),
     s.setxattr('p/x', 'user.a', 'v'), s.readrest('D'), s.nlink('p/n'), s.remount(), s.seekdir('D', 1),
+    s.mmap('fd1', 'M', 'MAP_PRIVATE'), s.lockprobe('p/k', 'record'), s.linkfd('fd1', 'p/t'), s.openat('H', 'x/y', 'O_RDONLY', 'fd2'), s.execfile('p/e'),
   ];
   for (const st of built) {
     const spec = specOf(st.op.op);
@@ -47,7 +51,8 @@ t.test('every step builder makes a step whose op the table describes, and whose 
     for (const k of Object.keys(st.op).filter((k) => k !== 'op')) t.ok(k in spec.fields, `${st.op.op}.${k} is a field of the table`);
     if (spec.role === 'step') t.equal(parseRequest(JSON.stringify({ id: 1, ...st.op })).ok, true, `${st.op.op} as built passes the wire check`);
   }
-  t.same(built.flatMap((st) => pathsOf(st.op)), ['p/a', 'p/from', 'p/to', 'p/l', 'p/f', 'p/u', 'p/x', 'p/n'], 'a symlink\'s target is text, not a path');
+  t.same(built.flatMap((st) => pathsOf(st.op)), ['p/a', 'p/from', 'p/to', 'p/l', 'p/f', 'p/u', 'p/x', 'p/n', 'p/k', 'p/t', 'p/e'],
+    'a symlink\'s target is text, not a path; nor is a name relative to a held directory');
   t.equal(stepText(s.symlink('target', 'p/l')), 'symlink target p/l');
 });
 

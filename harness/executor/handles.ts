@@ -1,12 +1,21 @@
-// Named file descriptors and directory streams. Requests refer to them by the
-// names the caller chose when opening them.
+// Named file descriptors, directory streams and memory mappings. Requests
+// refer to them by the names the caller chose when making them.
 
 import { Refused } from './errors.ts';
 import { raw, type Ptr } from './libc.ts';
 
+/** A mapping of a file: its address and length (a whole number of pages). */
+export interface Mapping {
+  ptr: Ptr;
+  len: number;
+}
+
 export class Handles {
   private readonly fds = new Map<string, number>();
   private readonly dirs = new Map<string, Ptr>();
+  private readonly maps = new Map<string, Mapping>();
+  /** Fds without a name, kept open until reset (see locks.ts: closing one would drop the process's POSIX locks). */
+  private readonly held: number[] = [];
 
   fd(name: string): number {
     const fd = this.fds.get(name);
@@ -18,6 +27,30 @@ export class Handles {
     const dir = this.dirs.get(name);
     if (dir === undefined) throw new Refused(`unknown dir ${name}`);
     return dir;
+  }
+
+  map(name: string): Mapping {
+    const m = this.maps.get(name);
+    if (m === undefined) throw new Refused(`unknown map ${name}`);
+    return m;
+  }
+
+  checkFreeMap(name: string): void {
+    if (this.maps.has(name)) throw new Refused(`map ${name} is already mapped`);
+  }
+
+  addMap(name: string, m: Mapping): void {
+    this.maps.set(name, m);
+  }
+
+  dropMap(name: string): Mapping {
+    const m = this.map(name);
+    this.maps.delete(name);
+    return m;
+  }
+
+  hold(fd: number): void {
+    this.held.push(fd);
   }
 
   /** Refuses a name already in use, before anything is opened. */
@@ -53,7 +86,10 @@ export class Handles {
   closeAll(): void {
     for (const fd of this.fds.values()) raw.close(fd);
     for (const dir of this.dirs.values()) raw.closedir(dir);
+    for (const m of this.maps.values()) raw.munmap(m.ptr, m.len);
+    for (const fd of this.held.splice(0)) raw.close(fd);
     this.fds.clear();
     this.dirs.clear();
+    this.maps.clear();
   }
 }

@@ -4,7 +4,7 @@
 // Every wrapper here returns the raw C result; `sys()` turns a failing result
 // into a SysError carrying errno, read right after the call.
 
-import type { OpenFlag, RenameFlag, Whence, XattrFlag } from '../ops/fields.ts';
+import type { AccessFlag, FallocFlag, FlockOp, LockType, MapKind, OpenFlag, Prot, RenameFlag, Whence, XattrFlag } from '../ops/fields.ts';
 import koffi from 'koffi';
 import { errnoName } from './errno.ts';
 import { SysError } from './errors.ts';
@@ -37,6 +37,8 @@ export const O_FLAGS = {
   O_NONBLOCK: 0o4000,
   O_DIRECTORY: 0o200000,
   O_NOFOLLOW: 0o400000,
+  O_TMPFILE: 0o20200000,
+  O_DIRECT: 0o40000,
 } as const satisfies Record<OpenFlag, number>;
 export const O_NOATIME = 0o1000000;
 export const O_CLOEXEC = 0o2000000;
@@ -66,6 +68,19 @@ export const PROT_READ = 0x1;
 export const PROT_WRITE = 0x2;
 export const MAP_SHARED = 0x1;
 export const MS_SYNC = 0x4;
+export const MAPS = { MAP_SHARED, MAP_PRIVATE: 0x2 } as const satisfies Record<MapKind, number>;
+export const PROT = { PROT_READ, PROT_WRITE } as const satisfies Record<Prot, number>;
+const MAP_ANONYMOUS = 0x20;
+
+export const LOCK_NB = 4;
+export const FLOCK = { LOCK_SH: 1, LOCK_EX: 2, LOCK_UN: 8 } as const satisfies Record<FlockOp, number>;
+export const F_SETLK = 6;
+export const F_OFD_GETLK = 36;
+export const F_OFD_SETLK = 37;
+export const LOCK_TYPE = { F_RDLCK: 0, F_WRLCK: 1, F_UNLCK: 2 } as const satisfies Record<LockType, number>;
+export const FALLOC = { FALLOC_FL_KEEP_SIZE: 0x1, FALLOC_FL_PUNCH_HOLE: 0x2, FALLOC_FL_ZERO_RANGE: 0x10 } as const satisfies Record<FallocFlag, number>;
+export const ACCESS_AT = { AT_EACCESS: 0x200, AT_SYMLINK_NOFOLLOW } as const satisfies Record<AccessFlag, number>;
+export const FICLONE = 0x40049409;
 
 const SYS_MKNODAT = 259;
 const SYS_NEWFSTATAT = 262;
@@ -151,6 +166,25 @@ export const raw = {
   ),
   msync: fn<(addr: Ptr, len: number, flags: number) => number>('int msync(void *addr, size_t len, int flags)'),
   munmap: fn<(addr: Ptr, len: number) => number>('int munmap(void *addr, size_t len)'),
+  mmapAt: fn<(addr: null, len: number, prot: number, flags: number, fd: number, off: number) => Ptr | null>(
+    'void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)',
+  ),
+  readPtr: fn<(fd: number, buf: Ptr, n: number) => number>('intptr_t read(int fd, void *buf, size_t n)'),
+  writePtr: fn<(fd: number, buf: Ptr, n: number) => number>('intptr_t write(int fd, const void *buf, size_t n)'),
+  pipe2: fn<(fds: Buffer, flags: number) => number>('int pipe2(void *fds, int flags)'),
+  flock: fn<(fd: number, op: number) => number>('int flock(int fd, int op)'),
+  // fcntl(2) is variadic; the lock commands take a struct flock pointer.
+  fcntlLock: fn<(fd: number, cmd: number, lock: Buffer) => number>('int fcntl(int fd, int cmd, void *lock)'),
+  copyFileRange: fn<(fdIn: number, offIn: null, fdOut: number, offOut: null, len: number, flags: number) => number>(
+    'intptr_t copy_file_range(int fd_in, void *off_in, int fd_out, void *off_out, size_t len, unsigned int flags)',
+  ),
+  fallocate: fn<(fd: number, mode: number, off: number, len: number) => number>('int fallocate64(int fd, int mode, int64_t off, int64_t len)'),
+  // ioctl(2) is variadic; FICLONE takes the source fd as its argument.
+  ioctlInt: fn<(fd: number, req: number, arg: number) => number>('int ioctl(int fd, unsigned long req, long arg)'),
+  fstatfs: fn<(fd: number, buf: Buffer) => number>('int fstatfs64(int fd, void *buf)'),
+  faccessat: fn<(dirfd: number, path: Path, mode: number, flags: number) => number>(
+    'int faccessat(int dirfd, const char *path, int mode, int flags)',
+  ),
   setresuid: fn<(r: number, e: number, s: number) => number>('int setresuid(uint32_t r, uint32_t e, uint32_t s)'),
   setresgid: fn<(r: number, e: number, s: number) => number>('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
   sysconf: fn<(name: number) => number>('long sysconf(int name)'),
@@ -267,6 +301,14 @@ const MAP_FAILED = (1n << 64n) - 1n;
 export function mmapShared(fd: number, len: number): Ptr {
   koffi.errno(0);
   const p = raw.mmap(null, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p === null || p === MAP_FAILED || p === -1n) throw new SysError(errnoName(koffi.errno() || 22), 'mmap');
+  return p;
+}
+
+/** mmap(NULL, len, prot, kind, fd, 0) of a file, or of anonymous memory when fd is -1. */
+export function mmapFile(fd: number, len: number, prot: number, kind: number): Ptr {
+  koffi.errno(0);
+  const p = raw.mmapAt(null, len, prot, fd < 0 ? kind | MAP_ANONYMOUS : kind, fd, 0);
   if (p === null || p === MAP_FAILED || p === -1n) throw new SysError(errnoName(koffi.errno() || 22), 'mmap');
   return p;
 }

@@ -7,15 +7,22 @@
 
 import fs from 'node:fs';
 import type { Bytes, Op, OpenFlag, RenameFlag, TimeSpec, Value, XattrFlag } from '../protocol.ts';
+import type { AccessFlag, FallocFlag, Prot } from '../ops/fields.ts';
 import { fdPath, on, type At, type CaseRoot } from './case-root.ts';
 import { OPENDIR_FLAGS, closeDir, dirStream, listDir, readDir, rewindDir, seekDir, tellDir } from './dirstream.ts';
 import { Refused, SysError, nodeCall } from './errors.ts';
 import type { Handles } from './handles.ts';
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, MS_SYNC, O_FLAGS, RENAME_FLAGS, SEEK,
-  S_IFBLK, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK, UTIME_NOW, UTIME_OMIT, XATTR_FLAGS,
-  makedev, memory, mknodat, mmapShared, pageSize, raw, renameat2, sys,
+  ACCESS_AT, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, FALLOC, FICLONE, MAPS, MS_SYNC, O_CLOEXEC, O_FLAGS, PROT,
+  RENAME_FLAGS, SEEK, S_IFBLK, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK, UTIME_NOW, UTIME_OMIT, XATTR_FLAGS,
+  O_PATH, S_IFMT, fstatat, makedev, memory, mknodat, mmapShared, openat2, pageSize, raw, renameat2, sys,
 } from './libc.ts';
+import { flock, probeLock, setLock } from './locks.ts';
+import { mapFile, readMapping, storeMapping, withAligned } from './mapping.ts';
+import { devText, statfsText } from './fsinfo.ts';
+import { runFile } from './run-file.ts';
+import { seekScan } from './seek-scan.ts';
+import { isRoot } from './cred.ts';
 import { readlinkAt } from './readlink.ts';
 import { fstat, statAt, statValue } from './stat.ts';
 import { snapshot } from './view.ts';
@@ -24,8 +31,19 @@ import { getXattr, listXattr, removeXattr, setXattr, xattrAt, type XattrTarget }
 
 /** Mode for open(O_CREAT) when the request names none. */
 const DEFAULT_CREATE_MODE = 0o644;
-/** The mode bits open(2) keeps (openat2 refuses others, and any mode without O_CREAT). */
+/** The mode bits open(2) keeps (openat2 refuses others, and any mode without O_CREAT or O_TMPFILE). */
 const S_IALLUGO = 0o7777;
+/** openat2 for openat: the name is resolved beneath the held directory, never above it nor through a magic link. */
+const RESOLVE_BENEATH = 0x08;
+const RESOLVE_NO_MAGICLINKS = 0x02;
+/** fallocate allocates for real: more than this could fill the tmpfs the layers live on. */
+const MAX_ALLOCATE = 64 << 20;
+
+/** The mode an open with these flags creates with: only O_CREAT and O_TMPFILE take one. */
+function createMode(flags: number, mode: number | undefined): number {
+  const creates = (flags & O_FLAGS.O_CREAT) !== 0 || (flags & O_FLAGS.O_TMPFILE) === O_FLAGS.O_TMPFILE;
+  return creates ? (mode ?? DEFAULT_CREATE_MODE) & S_IALLUGO : 0;
+}
 
 function fromBytes(b: Bytes): Buffer {
   return Buffer.from(b.b64, 'base64');
@@ -90,6 +108,21 @@ function atFlags(at: At, flags: number): number {
   return at.name === '' ? flags | AT_EMPTY_PATH : flags;
 }
 
+/** A fifo opened without O_NONBLOCK would wait for a peer that never comes: refused before opening. */
+function refuseFifo(dirfd: number, name: string, flags: number): void {
+  let fd: number;
+  try {
+    fd = openat2(dirfd, name, O_PATH | O_CLOEXEC | (flags & O_FLAGS.O_NOFOLLOW), 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+  } catch {
+    return; // the open itself will fail, with its own errno
+  }
+  try {
+    if ((fstatat(fd, '', AT_EMPTY_PATH).mode & S_IFMT) === S_IFIFO) throw new Refused(`openat of fifo ${name} without O_NONBLOCK would block`);
+  } finally {
+    raw.close(fd);
+  }
+}
+
 /** Runs a path op on the object a path names, following a final symlink (in the root). */
 function onObject<T>(root: CaseRoot, path: string, f: (fd: number) => T): T {
   return on(root.object(path), (at) => f(at.dirfd));
@@ -123,8 +156,16 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
     case 'open': {
       handles.checkFreeFd(op.fd);
       const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
-      const mode = flags & O_FLAGS.O_CREAT ? (op.mode ?? DEFAULT_CREATE_MODE) & S_IALLUGO : 0;
-      handles.addFd(op.fd, root.open(op.path, flags, mode));
+      handles.addFd(op.fd, root.open(op.path, flags, createMode(flags, op.mode)));
+      return op.fd;
+    }
+    case 'openat': {
+      handles.checkFreeFd(op.fd);
+      const dirfd = handles.fd(op.dirfd);
+      const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
+      const mode = createMode(flags, op.mode);
+      if ((flags & O_FLAGS.O_NONBLOCK) === 0) refuseFifo(dirfd, op.name, flags);
+      handles.addFd(op.fd, openat2(dirfd, op.name, flags | O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
       return op.fd;
     }
     case 'close': {
@@ -162,6 +203,74 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
     case 'lseek': {
       const fd = handles.fd(op.fd);
       return sys('lseek', () => raw.lseek(fd, op.off, SEEK[op.whence]));
+    }
+
+    case 'dread': {
+      const fd = handles.fd(op.fd);
+      if ((fstatat(fd, '', AT_EMPTY_PATH).mode & S_IFMT) !== S_IFREG) throw new Refused('dread reads regular files only (a fifo could block)');
+      return withAligned(op.len, (p, view) => {
+        const n = sys('read', () => raw.readPtr(fd, p, op.len));
+        return toBytes(Buffer.from(view.subarray(0, n)));
+      });
+    }
+    case 'copyrange': {
+      const [from, to] = [handles.fd(op.in), handles.fd(op.out)];
+      return sys('copy_file_range', () => raw.copyFileRange(from, null, to, null, op.len, 0));
+    }
+    case 'fallocate': {
+      const fd = handles.fd(op.fd);
+      const mode = orFlags<FallocFlag>(FALLOC, op.mode);
+      if (op.len > MAX_ALLOCATE && (mode & FALLOC.FALLOC_FL_PUNCH_HOLE) === 0) {
+        throw new Refused(`fallocate of more than ${MAX_ALLOCATE} bytes would fill the layers' tmpfs`);
+      }
+      return sys('fallocate', () => raw.fallocate(fd, mode, op.off, op.len));
+    }
+    case 'ficlone': {
+      const [fd, src] = [handles.fd(op.fd), handles.fd(op.src)];
+      return sys('ioctl', () => raw.ioctlInt(fd, FICLONE, src));
+    }
+    case 'linkfd': {
+      const fd = handles.fd(op.fd);
+      return on(root.entry(op.path), (to) => sys('link', () => raw.linkat(AT_FDCWD, fdPath(fd), to.dirfd, to.name, AT_SYMLINK_FOLLOW)));
+    }
+
+    case 'mmap': {
+      handles.checkFreeMap(op.map);
+      const fd = handles.fd(op.fd);
+      handles.addMap(op.map, mapFile(fd, op.len, orFlags<Prot>(PROT, op.prot), MAPS[op.kind]));
+      return op.map;
+    }
+    case 'mmapread': return readMapping(handles.map(op.map), op.off, op.len);
+    case 'mmapstore': return storeMapping(handles.map(op.map), op.off, fromBytes(op.data));
+    case 'msync': {
+      const m = handles.map(op.map);
+      return sys('msync', () => raw.msync(m.ptr, m.len, MS_SYNC));
+    }
+    case 'munmap': {
+      const m = handles.dropMap(op.map);
+      return sys('munmap', () => raw.munmap(m.ptr, m.len));
+    }
+
+    case 'flock': return flock(handles.fd(op.fd), op.how);
+    case 'setlk': return setLock(handles.fd(op.fd), op.owner, op.type, op.start, op.len);
+    case 'lockprobe': {
+      const fd = root.open(op.path, O_FLAGS.O_RDONLY | O_FLAGS.O_NONBLOCK, 0);
+      handles.hold(fd);
+      return probeLock(fd, op.kind);
+    }
+
+    case 'execfile': return onObject(root, op.path, (fd) => runFile(fd, isRoot()));
+    case 'statfs': return on(root.object(op.path), (at) => on(root.object(''), (r) => statfsText(at.dirfd, r.dirfd)));
+    case 'fstatfs': {
+      const fd = handles.fd(op.fd);
+      return on(root.object(''), (r) => statfsText(fd, r.dirfd));
+    }
+    case 'stdev': return on(root.self(op.path), (at) => on(root.object(''), (r) => devText(at.dirfd, at.name, r.dirfd)));
+    case 'faccessat': {
+      if ((op.mode & ~0o7) !== 0) throw new SysError('EINVAL', 'faccessat');
+      const flags = orFlags<AccessFlag>(ACCESS_AT, op.flags);
+      const at = (flags & AT_SYMLINK_NOFOLLOW) !== 0 ? root.self(op.path) : root.object(op.path);
+      return on(at, (a) => sys('faccessat', () => raw.faccessat(a.dirfd, a.name, op.mode, atFlags(a, flags))));
     }
 
     case 'stat': return on(root.object(op.path), (at) => statValue(statAt(at)));
@@ -246,6 +355,7 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
       return null;
     }
     case 'closedir': return closeDir(handles.dropDir(op.dir));
+    case 'seekscan': return seekScan(handles.dir(op.dir), op.every);
     case 'listdir': return listDir(root.open(op.path, OPENDIR_FLAGS, 0));
 
     case 'setxattr':

@@ -61,7 +61,7 @@ export function arrayOf<T extends string>(values: readonly T[]): Field<T[]> {
   return field<T[]>(`an array of ${values.join(', ')}`, (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && (values as readonly string[]).includes(x)));
 }
 
-export const OPEN_FLAGS = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_APPEND', 'O_TRUNC', 'O_CREAT', 'O_EXCL', 'O_NOFOLLOW', 'O_DIRECTORY', 'O_NONBLOCK'] as const;
+export const OPEN_FLAGS = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_APPEND', 'O_TRUNC', 'O_CREAT', 'O_EXCL', 'O_NOFOLLOW', 'O_DIRECTORY', 'O_NONBLOCK', 'O_TMPFILE', 'O_DIRECT'] as const;
 export type OpenFlag = (typeof OPEN_FLAGS)[number];
 export const RENAME_FLAGS = ['RENAME_NOREPLACE', 'RENAME_EXCHANGE', 'RENAME_WHITEOUT'] as const;
 export type RenameFlag = (typeof RENAME_FLAGS)[number];
@@ -71,3 +71,21 @@ export const WHENCE = ['SEEK_SET', 'SEEK_CUR', 'SEEK_END'] as const;
 export type Whence = (typeof WHENCE)[number];
 export const MKNOD_KINDS = ['fifo', 'chr', 'blk', 'sock', 'file'] as const;
 export type MknodKind = (typeof MKNOD_KINDS)[number];
+export const MAP_KINDS = ['MAP_SHARED', 'MAP_PRIVATE'] as const;
+export type MapKind = (typeof MAP_KINDS)[number];
+export const PROTS = ['PROT_READ', 'PROT_WRITE'] as const;
+export type Prot = (typeof PROTS)[number];
+export const FLOCK_OPS = ['LOCK_SH', 'LOCK_EX', 'LOCK_UN'] as const;
+export type FlockOp = (typeof FLOCK_OPS)[number];
+/** Record locks: per process (F_SETLK) or per open file description (F_OFD_SETLK). */
+export const LOCK_OWNERS = ['posix', 'ofd'] as const;
+export type LockOwner = (typeof LOCK_OWNERS)[number];
+export const LOCK_TYPES = ['F_RDLCK', 'F_WRLCK', 'F_UNLCK'] as const;
+export type LockType = (typeof LOCK_TYPES)[number];
+/** What a lock probe looks for: a flock() lock, or a POSIX or OFD record lock. */
+export const PROBE_KINDS = ['flock', 'record'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+export const FALLOC_FLAGS = ['FALLOC_FL_KEEP_SIZE', 'FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_ZERO_RANGE'] as const;
+export type FallocFlag = (typeof FALLOC_FLAGS)[number];
+export const ACCESS_FLAGS = ['AT_EACCESS', 'AT_SYMLINK_NOFOLLOW'] as const;
+export type AccessFlag = (typeof ACCESS_FLAGS)[number];

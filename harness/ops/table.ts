@@ -3,8 +3,10 @@
 // cases use and how its answer reads in a transcript all come from here; the
 // executor's implementation is harness/executor/ops.ts.
 import {
-  MKNOD_KINDS, OPEN_FLAGS, RENAME_FLAGS, WHENCE, XATTR_FLAGS, argv, arrayOf, bool, bytes, cstring, cstrings, handle, id32, int,
-  oneOf, optional, path, seekPos, size, string, timespec, uint, type Bytes, type Field, type OpenFlag, type RenameFlag, type XattrFlag, type FieldType, type TimeSpec,
+  ACCESS_FLAGS, FALLOC_FLAGS, FLOCK_OPS, LOCK_OWNERS, LOCK_TYPES, MAP_KINDS, MKNOD_KINDS, OPEN_FLAGS, PROBE_KINDS, PROTS, RENAME_FLAGS, WHENCE, XATTR_FLAGS,
+  argv, arrayOf, bool, bytes, cstring, cstrings, handle, id32, int, oneOf, optional, path, seekPos, size, string, timespec, uint,
+  type AccessFlag, type Bytes, type FallocFlag, type Field, type FlockOp, type LockOwner, type LockType, type MapKind, type OpenFlag, type Prot,
+  type ProbeKind, type RenameFlag, type XattrFlag, type FieldType, type TimeSpec,
 } from './fields.ts';
 
 type Fields = Readonly<Record<string, Field<unknown>>>;
@@ -70,11 +72,56 @@ export const OPS = {
     mmapwrite: (name: string, t: string, off = 0) => ({ fd: name, off, data: text(t) }),
   }),
 
+  // Memory mappings, named like fds (harness/executor/mapping.ts): read and stored through the kernel, so a fault is EFAULT.
+  mmap: spec('step', 'handle', { fd: handle, map: handle, len: size, prot: arrayOf(PROTS), kind: oneOf(MAP_KINDS) }, {
+    /** mmap('fd1', 'M', 'MAP_PRIVATE'): the mapping is named, later steps use the name. */
+    mmap: (name: string, map: string, kind: MapKind = 'MAP_SHARED', prot = 'PROT_READ', len = 4096) =>
+      ({ fd: name, map, len, prot: flags<Prot>(prot), kind }),
+  }),
+  mmapread: spec('step', 'bytes', { map: handle, off: uint, len: size }, { mmapread: (map: string, len = 6, off = 0) => ({ map, off, len }) }),
+  mmapstore: spec('step', 'int', { map: handle, off: uint, data: bytes }, { mmapstore: (map: string, t: string, off = 0) => ({ map, off, data: text(t) }) }),
+  msync: spec('step', 'int', { map: handle }, { msync: (map: string) => ({ map }) }),
+  munmap: spec('step', 'int', { map: handle }, { munmap: (map: string) => ({ map }) }),
+
+  // Locks (harness/executor/locks.ts), never waiting: a lock held elsewhere is EAGAIN.
+  flock: spec('step', 'int', { fd: handle, how: oneOf(FLOCK_OPS) }, { flock: (name: string, how: FlockOp) => ({ fd: name, how }) }),
+  /** A record lock owned by the process (posix, F_SETLK) or by the open file description (ofd, F_OFD_SETLK); len 0 is to the end. */
+  setlk: spec('step', 'int', { fd: handle, owner: oneOf(LOCK_OWNERS), type: oneOf(LOCK_TYPES), start: uint, len: uint }, {
+    setlk: (name: string, owner: LockOwner, type: LockType, start = 0, len = 0) => ({ fd: name, owner, type, start, len }),
+  }),
+  /** "locked" or "free": whether a writer on another open file description would be excluded (locks.ts says how). */
+  lockprobe: spec('step', 'text', { path, kind: oneOf(PROBE_KINDS) }, { lockprobe: (p: string, kind: ProbeKind) => ({ path: p, kind }) }),
+
+  // Data between fds.
+  /** copy_file_range(2) at both fds' offsets. */
+  copyrange: spec('step', 'int', { in: handle, out: handle, len: size }, { copyrange: (from: string, to: string, len: number) => ({ in: from, out: to, len }) }),
+  fallocate: spec('step', 'int', { fd: handle, mode: arrayOf(FALLOC_FLAGS), off: uint, len: size }, {
+    fallocate: (name: string, mode: string, off: number, len: number) => ({ fd: name, mode: flags<FallocFlag>(mode), off, len }),
+  }),
+  /** ioctl(fd, FICLONE, src): fd's data becomes a clone of src's. */
+  ficlone: spec('step', 'int', { fd: handle, src: handle }, { ficlone: (name: string, src: string) => ({ fd: name, src }) }),
+  /** linkat of an fd's object (an O_TMPFILE file) to a new name. */
+  linkfd: spec('step', 'int', { fd: handle, path }, { linkfd: (name: string, p: string) => ({ fd: name, path: p }) }),
+  /** read(2) into page-aligned memory, as O_DIRECT needs. */
+  dread: spec('step', 'bytes', { fd: handle, len: size }, { dread: (name: string, len = 4096) => ({ fd: name, len }) }),
+
+  /** Runs a file of the case root as a program for at most 3 s (harness/executor/run-file.ts): exit status and output. */
+  execfile: spec('step', 'text', at, { execfile: (p: string) => ({ path: p }) }),
+
+  // Which filesystem answers (harness/executor/fsinfo.ts).
+  statfs: spec('step', 'text', at, { statfs: (p: string) => ({ path: p }) }),
+  fstatfs: spec('step', 'text', fd, { fstatfs: (name: string) => ({ fd: name }) }),
+  /** "root" when the object's st_dev (lstat) is the case root's, else "other". */
+  stdev: spec('step', 'text', at, { stdev: (p: string) => ({ path: p }) }),
+
   // Attributes.
   stat: spec('step', 'stat', at, { stat: (p: string) => ({ path: p }) }),
   lstat: spec('step', 'stat', at, { lstat: (p: string) => ({ path: p }) }),
   fstat: spec('step', 'stat', fd, { fstat: (name: string) => ({ fd: name }) }),
   access: spec('step', 'int', { path, mode: uint }),
+  faccessat: spec('step', 'int', { path, mode: uint, flags: arrayOf(ACCESS_FLAGS) }, {
+    faccessat: (p: string, mode: number, f = '') => ({ path: p, mode, flags: flags<AccessFlag>(f) }),
+  }),
   chmod: spec('step', 'int', { path, mode: uint }, { chmod: (p: string, mode: number) => ({ path: p, mode }) }),
   fchmod: spec('step', 'int', { fd: handle, mode: uint }, { fchmod: (name: string, mode: number) => ({ fd: name, mode }) }),
   chown: spec('step', 'int', { path, ...owner }, { chown: (p: string, uid: number, gid: number) => ({ path: p, uid, gid }) }),
@@ -103,6 +150,12 @@ export const OPS = {
     mknod: (p: string, kind: 'chr' | 'blk', major: number, minor: number, mode = 0o644) => ({ path: p, kind, mode, major, minor }),
   }),
 
+  /** openat(2) relative to a held directory fd, as a process does after fchdir(); the name cannot climb out of it. */
+  openat: spec('step', 'handle', { dirfd: handle, name: cstring, flags: arrayOf(OPEN_FLAGS), fd: handle, mode: optional(uint) }, {
+    openat: (dirfd: string, name: string, f: string, fdName: string, mode?: number) =>
+      mode === undefined ? { dirfd, name, flags: flags<OpenFlag>(f), fd: fdName } : { dirfd, name, flags: flags<OpenFlag>(f), fd: fdName, mode },
+  }),
+
   // Directory streams.
   opendir: spec('step', 'handle', { path, dir: handle }, { opendir: (p: string, name: string) => ({ path: p, dir: name }) }),
   readdir: spec('step', 'entry', dir, { readdir: (name: string) => ({ dir: name }) }),
@@ -111,6 +164,8 @@ export const OPS = {
   seekdir: spec('step', 'int', { dir: handle, pos: seekPos }, { seekdir: (name: string, n: number) => ({ dir: name, pos: n }) }),
   rewinddir: spec('step', 'int', dir),
   closedir: spec('step', 'int', dir, { closedir: (name: string) => ({ dir: name }) }),
+  /** Telldir before every `every`-th entry, then seekdir back to each: harness/executor/seek-scan.ts. */
+  seekscan: spec('step', 'text', { dir: handle, every: uint }, { seekscan: (name: string, every = 100) => ({ dir: name, every }) }),
   /** The whole directory, sorted by name, with d_type and d_ino. */
   listdir: spec('step', 'entries', at, { listdir: (p: string) => ({ path: p }) }),
 
