@@ -143,6 +143,7 @@ function call(op: Step['op']): string {
       return `os.removexattr(${P(op.path)}, ${py(op.name)}, follow_symlinks=${op.op === 'removexattr' ? 'True' : 'False'})`;
     case 'fremovexattr': return `os.removexattr(fd(${py(op.fd)}), ${py(op.name)})`;
     case 'remount': return 'remount()';
+    default: throw new TargetError(`the reproducer has no Python equivalent for ${op.op} yet (the suite's executor runs it: harness/executor/ops.ts)`);
   }
 }
 

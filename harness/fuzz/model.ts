@@ -87,6 +87,11 @@ const keptLinks: Rule = (d, c) => (linkedTouched(d, c) ? 'rest' : null);
 const FD_READS = ['read', 'pread', 'lseek', 'fstat', 'fgetxattr', 'flistxattr'];
 const FD_METADATA = ['fchmod', 'fchown', 'futimens', 'fsetxattr', 'fremovexattr'];
 
+/** A merged line whose ctime changed where the spec's copy keeps it: the copy-up's and the directory-on-top's ctimes. */
+const newCtime: Rule = (d) =>
+  d.section === 'merged' && d.tagged.includes(' ctime=changed') && d.other.includes(' ctime=same')
+    ? { tagged: d.tagged.replace(' ctime=changed', ' ctime=same'), other: d.other } : null;
+
 export const MODEL: Record<Tag, Rule> = {
   'fresh-fd-after-copyup': (d, c) => (onReadOnlyFd(d, c, FD_READS) ? masked(d) : null),
   'fstat-by-inode': (d, c) => (onReadOnlyFd(d, c, ['fstat']) ? masked(d) : null),
@@ -104,9 +109,9 @@ export const MODEL: Record<Tag, Rule> = {
     const s = step(d, c);
     return s?.op.op === 'nlink' && c.dirs.has(s.op.path) ? masked(d) : null;
   },
-  'copyup-new-ctime': (d) =>
-    d.section === 'merged' && d.tagged.includes(' ctime=changed') && d.other.includes(' ctime=same')
-      ? { tagged: d.tagged.replace(' ctime=changed', ' ctime=same'), other: d.other } : null,
+  'copyup-new-ctime': newCtime,
+  'copyup-dir-ctime': newCtime,
+  'tmpfile-parent-ctime': newCtime,
   // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
   posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
 };
