@@ -88,7 +88,7 @@ function call(op: Step['op']): string {
   const P = (p: string) => `P(${py(p)})`;
   switch (op.op) {
     case 'open': return `fds.__setitem__(${py(op.fd)}, os.open(${P(op.path)}, ${pyFlags('os.', op.flags)}${op.mode === undefined ? '' : `, ${octal(op.mode).replace(/^0/, '0o')}`}))`;
-    case 'close': return `os.close(fd(${py(op.fd)}))`;
+    case 'close': return `close(${py(op.fd)})`;
     case 'read': return `os.read(fd(${py(op.fd)}), ${op.len})`;
     case 'pread': return `os.pread(fd(${py(op.fd)}), ${op.len}, ${op.off})`;
     case 'write': return `os.write(fd(${py(op.fd)}), ${pyBytes(op.data)})`;

@@ -40,6 +40,10 @@ def fd(name):
         raise OSError(errno.EBADF, 'unknown fd')
     return fds[name]
 
+def close(name):
+    os.close(fd(name))
+    del fds[name]
+
 def ds(name):
     if name not in dirs:
         raise OSError(errno.EBADF, 'unknown dir')
