@@ -4,7 +4,7 @@
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { VISIBLE_POSITIONS, KINDS, companionPaths, copiesUp, objectPath, place, placeName, type KindName } from '../positions.ts';
-import { dir, empty, whiteout, type Layers, type Tree } from '../fixture.ts';
+import { dir, empty, hardlink, whiteout, type Layers, type Tree } from '../fixture.ts';
 import { s, type Step } from '../steps.ts';
 import { copyupNotes } from './copyup-notes.ts';
 
@@ -48,9 +48,16 @@ const openat: Case[] = OPENERS.flatMap((o) =>
       });
     })));
 
-const names = (from: number, to: number): Tree => Object.fromEntries(Array.from({ length: to - from }, (_, i) => [`e${String(from + i).padStart(5, '0')}`, empty()]));
+const entry = (n: number) => `e${String(n).padStart(5, '0')}`;
+/**
+ * Entries from..to-1 of a big directory d: the first an empty file, the rest
+ * hard links to it, which a layer writer makes in one call each (a file takes four).
+ */
+const names = (from: number, to: number): Tree =>
+  Object.fromEntries(Array.from({ length: to - from }, (_, i) => [entry(from + i), i === 0 ? empty() : hardlink(`d/${entry(from)}`)]));
 const inD = (t: Tree): Tree => ({ d: dir(t) });
-const every10th = (t: Tree): Tree => Object.fromEntries(Object.keys(t).filter((_, i) => i % 10 === 0).map((n) => [n, whiteout()]));
+/** Whiteouts of every tenth entry (not the first, the file the others are links to). */
+const every10th = (t: Tree): Tree => Object.fromEntries(Object.keys(t).filter((_, i) => i % 10 === 5).map((n) => [n, whiteout()]));
 
 const BIG: { name: string; claim: string; layers: Layers }[] = [
   { name: 'lower', claim: '10,000 entries of one lower layer', layers: { lowers: [inD(names(0, 10000))] } },
