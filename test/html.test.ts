@@ -1,6 +1,6 @@
 // results/compare.html in a real browser: a page made by a small compare run of its own
 // (a slice of the suite on plain, overlayfs and fuse-overlayfs), and the full results where present.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,15 +38,21 @@ t.test('the browser is Debian\'s chromium', async (t) => {
   t.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (make deps installs the chromium package)`);
 });
 
-t.test('the page in chromium', async (t) => {
-  t.ok(data.cases.some((c) => Object.values(c.results).some((r) => cls(r.verdict) === 'fail')), 'the slice has a failing cell');
-  t.ok(expected.diff(TARGETS) > 0 && expected.diff(TARGETS) < data.cases.length, 'the slice has differences and agreements');
+/** A new page in a new browser (closed with the test), and the console errors it reports. */
+async function watchedPage(t: Test) {
   const browser = await launch();
   t.teardown(browser.close);
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
+  return { browser, page, errors };
+}
+
+t.test('the page in chromium', async (t) => {
+  t.ok(data.cases.some((c) => Object.values(c.results).some((r) => cls(r.verdict) === 'fail')), 'the slice has a failing cell');
+  t.ok(expected.diff(TARGETS) > 0 && expected.diff(TARGETS) < data.cases.length, 'the slice has differences and agreements');
+  const { browser, page, errors } = await watchedPage(t);
   // file:// and nothing else: a request elsewhere would be the page reaching out.
   const elsewhere: string[] = [];
   page.on('request', (r) => { if (!r.url().startsWith('file://')) elsewhere.push(r.url()); });
@@ -154,12 +160,7 @@ t.test('--html FILE writes the page of a single run', async (t) => {
 const FULL = join(ROOT, 'results/compare.json');
 t.test('the full results page', { skip: existsSync(FULL) ? false : 'results/compare.json is not there (make compare writes it)' }, async (t) => {
   const full = JSON.parse(readFileSync(FULL, 'utf8')) as CompareData;
-  const browser = await launch();
-  t.teardown(browser.close);
-  const page = await browser.context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, errors } = await watchedPage(t);
   await page.goto(pageUrl(join(ROOT, 'results/compare.html')));
   await page.waitForSelector('body[data-ready=yes]');
   t.same(errors, []);
