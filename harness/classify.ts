@@ -21,7 +21,7 @@ export interface Judged {
 
 export function unified(id: string, expected: string, actual: string): string {
   return createTwoFilesPatch(`golden/${id}.out`, `actual/${id}`, expected, actual, '', '', { context: 3 })
-    .split('\n').slice(2).join('\n');
+    .split('\n').slice(1).join('\n');
 }
 
 /** A golden file read into its header and sections. */

@@ -28,7 +28,7 @@ t.test('equal to an accepted alternative is a deviation with its tag, and shows 
 t.test('anything else fails, with a unified diff against the golden', async (t) => {
   const j = judge(failing({ steps: [{ call: 'rename d e', answer: 'EPERM' }] }), expected, { oracle: false });
   t.equal(verdictText(j.verdict), 'fail');
-  t.match(j.diff, /@@/);
+  t.match(j.diff, /^--- golden\/[^\n]+\n\+\+\+ actual\/[^\n]+\n@@/, 'the diff names both sides, golden first');
   t.equal(verdictText(judge(failing({ upper: ['d: whiteout'] }), expected, { oracle: false }).verdict), 'fail', 'a difference in one section is enough');
 });
 
