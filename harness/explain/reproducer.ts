@@ -52,7 +52,6 @@ function layerCommand(op: Op, files: Map<string, string>): string | undefined {
     case 'close': return undefined;
     case 'mkdir': return `mkdir ${here(op.path)}`;
     case 'symlink': return `ln -s ${sq(op.target)} ${here(op.path)}`;
-    case 'link': return `ln ${here(op.from)} ${here(op.to)}`;
     case 'mknod':
       return op.kind === 'fifo' ? `mkfifo -m ${octal(op.mode)} ${here(op.path)}` : `mknod -m ${octal(op.mode)} ${here(op.path)} ${op.kind === 'chr' ? 'c' : 'b'} ${op.major ?? 0} ${op.minor ?? 0}`;
     case 'chmod': return `chmod ${octal(op.mode)} ${here(op.path)}`;
@@ -65,14 +64,31 @@ function layerCommand(op: Op, files: Map<string, string>): string | undefined {
 
 const octal = (n: number) => `0${n.toString(8)}`;
 
+/** Hard links to one file, made one after another: one python3 call, not an ln each (a big directory has 10,000). */
+const linksCommand = (from: string, to: string[]) =>
+  to.length === 1 ? `ln ${here(from)} ${here(to[0]!)}` : `python3 -c 'import os, sys; [os.link(sys.argv[1], n, follow_symlinks=False) for n in sys.argv[2:]]' ${[from, ...to].map(here).join(' ')}`;
+
 function layerScript(dir: string, tree: Tree, target: Target): string[] {
   const files = new Map<string, string>();
   const lines = [`mkdir -p ${dir}`, `cd ${dir}`];
+  let links: { from: string; to: string[] } | undefined;
+  const flush = () => {
+    if (links) lines.push(linksCommand(links.from, links.to));
+    links = undefined;
+  };
   for (const op of layerOps(tree, target.writer)) {
+    if (op.op === 'link') {
+      if (links?.from !== op.from) flush();
+      links ??= { from: op.from, to: [] };
+      links.to.push(op.to);
+      continue;
+    }
+    flush();
     if (op.op === 'open') files.set(op.fd, op.path);
     const cmd = layerCommand(op, files);
     if (cmd) lines.push(cmd);
   }
+  flush();
   return lines;
 }
 
@@ -204,8 +220,11 @@ export function reproducer(c: Case, target: Target): string {
         ...layerScript(`"${l.upper}"`, c.layers.upper ?? {}, target),
         `mkdir -p "${l.work}" "${l.mnt}"`,
       ];
-  // rmdir, not rm -rf: should the tmpfs stay mounted, what is in it stays too
-  const cleanup = [...(target.oracle ? [] : [`${unmount} 2>/dev/null`]), ...(l.upperFs ? [`umount "${l.upperFs.path}"`] : []), 'umount "$W" 2>/dev/null', 'rmdir "$W"'];
+  // A FUSE daemon may still hold the layers a moment after its unmount: the tmpfs is then detached (umount -l).
+  const cleanup = [
+    ...(target.oracle ? [] : [`${unmount} 2>/dev/null`]), ...(l.upperFs ? [`umount "${l.upperFs.path}"`] : []),
+    'umount "$W" 2>/dev/null || umount -l "$W" 2>/dev/null', 'rmdir "$W"',
+  ];
   return [
     '#!/bin/bash',
     `# ${c.id} on ${target.name}, without the harness (run as root). Prints each step as the transcript does.`,
