@@ -1,4 +1,4 @@
-// A standalone bash script that reproduces a case without the harness: it builds the layers
+// A standalone bash script that reproduces a case without the harness: it builds the layers on a tmpfs
 // with mkdir, printf, ln, mknod, setfattr and touch, mounts them as the target does, and runs
 // the steps by their syscalls in python3 (harness/explain/runner.py, and runner-fields.py for
 // the field families' ops), printing each step's line as the transcript prints it.
@@ -97,16 +97,18 @@ const pyBytes = (b: Bytes) => `bytes.fromhex(${py(bytesOf(b).toString('hex'))})`
 const pyTime = (t: TimeSpec) => (typeof t === 'string' ? py(t) : `(${t.sec}, ${t.nsec})`);
 const pyFlags = (prefix: string, flags: readonly string[]) => (flags.length ? flags.map((f) => `${prefix}${f}`).join(' | ') : '0');
 const RENAME_BITS: Record<string, number> = { RENAME_NOREPLACE: 1, RENAME_EXCHANGE: 2, RENAME_WHITEOUT: 4 };
-/** The mode open(2) creates with: only O_CREAT and O_TMPFILE take one, 0644 where the step names none (harness/executor/ops.ts). */
-const createMode = (flags: readonly OpenFlag[], mode: number | undefined) => (flags.includes('O_CREAT') || flags.includes('O_TMPFILE') ? (mode ?? 0o644) & 0o7777 : 0);
+const creates = (flags: readonly OpenFlag[]) => flags.includes('O_CREAT') || flags.includes('O_TMPFILE');
+/** The mode an open creates with, as the executor's (harness/executor/ops.ts): only O_CREAT and O_TMPFILE take one, 0644 where the step names none. */
+const createMode = (flags: readonly OpenFlag[], mode: number | undefined) => (creates(flags) ? (mode ?? 0o644) & 0o7777 : 0);
 const pyMode = (mode: number) => `0o${mode.toString(8)}`;
+const openMode = (flags: readonly OpenFlag[], mode: number | undefined) => (creates(flags) ? `, ${pyMode(createMode(flags, mode))}` : '');
 const KIND_BITS: Record<string, string> = { fifo: 'stat.S_IFIFO', chr: 'stat.S_IFCHR', blk: 'stat.S_IFBLK', sock: 'stat.S_IFSOCK', file: 'stat.S_IFREG' };
 
 /** The python expression that makes a step's syscall; its value is what the answer prints. */
 function call(op: Step['op']): string {
   const P = (p: string) => `P(${py(p)})`;
   switch (op.op) {
-    case 'open': return `fds.__setitem__(${py(op.fd)}, os.open(${P(op.path)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
+    case 'open': return `fds.__setitem__(${py(op.fd)}, os.open(${P(op.path)}, ${pyFlags('os.', op.flags)}${openMode(op.flags, op.mode)}))`;
     case 'openat':
       return `fds.__setitem__(${py(op.fd)}, openat(fd(${py(op.dirfd)}), ${py(op.name)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
     case 'close': return `close(${py(op.fd)})`;
