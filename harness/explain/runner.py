@@ -12,6 +12,7 @@ libc.telldir.argtypes = [ctypes.c_void_p]
 libc.seekdir.argtypes = [ctypes.c_void_p, ctypes.c_long]
 libc.rewinddir.argtypes = [ctypes.c_void_p]
 libc.closedir.argtypes = [ctypes.c_void_p]
+libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 
 class Timespec(ctypes.Structure):
     _fields_ = [('sec', ctypes.c_long), ('nsec', ctypes.c_long)]
@@ -21,6 +22,8 @@ KINDS = {stat.S_IFREG: 'file', stat.S_IFDIR: 'dir', stat.S_IFLNK: 'symlink', sta
          stat.S_IFCHR: 'chr', stat.S_IFBLK: 'blk', stat.S_IFSOCK: 'sock'}
 D_TYPES = {1: 'fifo', 2: 'chr', 4: 'dir', 6: 'blk', 8: 'file', 10: 'symlink', 12: 'sock', 14: 'wht'}
 fds, dirs, told, aliases = {}, {}, [], {'ino': {}, 'pos': {}}
+# mappings by name; the fds lockprobe opens, kept: closing any fd of a file drops the process's POSIX locks on it
+maps, held = {}, []
 
 def alias(kind, raw):
     seen = aliases[kind]
@@ -133,8 +136,14 @@ def remount():
         os.close(f)
     for d in dirs.values():
         libc.closedir(d)
+    for p, pages in maps.values():
+        libc.munmap(p, pages)
+    for f in held:
+        os.close(f)
     fds.clear()
     dirs.clear()
+    maps.clear()
+    held.clear()
     os.chdir('/')
     subprocess.run(['bash', '-c', UNMOUNT + ' && ' + MOUNT], check=True)
     os.chdir(MNT)
