@@ -2,7 +2,7 @@
 // results/fuzz-known.txt), each kept as the spec's answer.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { dir, file, whiteout } from '../fixture.ts';
+import { dir, file, symlink, whiteout } from '../fixture.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -33,6 +33,16 @@ const upperOnlyWhiteout = { lowers: [{ other: file() }], upper: { d: dir({ x: wh
 
 export const foundCases: Case[] = [
   ...parentMtime,
+  // fuse-overlayfs answers ENOMEM to every call on the name, a lookup first
+  // (1c14c726602d: its chmod). overlayfs writes no such layers itself (its
+  // directory over a removed lower name is opaque); an offline change to the
+  // upper tree makes them.
+  kase('found/upper-dir-over-lower-symlink', 'chmod', {
+    spec: 'Terminology',
+    claim: 'a directory on top hides a lower symlink of the same name: the name is the directory, and chmod() changes it',
+    layers: { lowers: [{ a: symlink('a') }], upper: { a: dir({ y: dir() }) } },
+    steps: [s.stat('a'), s.listdir('a'), s.chmod('a', 0o700)],
+  }),
   kase('found/whiteout-upper-only', 'listdir', {
     spec: 'Terminology',
     claim: 'a whiteout is never an entry: not even in a directory that only the top layer has',
