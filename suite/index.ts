@@ -24,6 +24,7 @@ import { heldCases } from './cases/held.ts';
 import { timesCases } from './cases/times.ts';
 import { namemaxCases } from './cases/namemax.ts';
 import { deeperCases } from './cases/deeper.ts';
+import { foundCases } from './cases/found.ts';
 
 export function allCases(): Case[] {
   return [
@@ -53,5 +54,6 @@ export function allCases(): Case[] {
     ...timesCases,
     ...namemaxCases,
     ...deeperCases,
+    ...foundCases,
   ];
 }

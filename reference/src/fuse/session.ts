@@ -27,7 +27,7 @@ export class Session {
   private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
   private readonly handlers: Map<number, Handler>;
   private initialized = false;
-  /** Nodes whose cached attributes the kernel must drop once the current reply is out. */
+  /** Nodes whose cached attributes the kernel must drop before the current reply goes out. */
   private readonly staleAttrs: number[] = [];
 
   constructor(private readonly fd: number, private readonly filesystem: Partial<Filesystem>, private readonly opts: SessionOptions) {
@@ -37,8 +37,9 @@ export class Session {
   /**
    * Asks the kernel (FUSE_NOTIFY_INVAL_INODE, attributes only) to refetch the
    * attributes of a node, e.g. the source of link() whose link count changed
-   * behind another node. Sent after the current reply: an attribute-only
-   * invalidation takes no lock a pending request could hold.
+   * behind another node. Sent before the current reply, so the caller's next
+   * stat already sees it (sent after, it raced the caller: a stale nlink);
+   * an attribute-only invalidation takes no lock the pending request holds.
    */
   invalidateAttrs(nodeid: number): void {
     this.staleAttrs.push(nodeid);
@@ -98,6 +99,7 @@ export class Session {
       if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} (no reply)`);
       return;
     }
+    if (this.staleAttrs.length > 0) this.flushInvalidations();
     if (typeof result === 'number') {
       this.send(req.unique, 0, OUT_HEADER_SIZE + result);
     } else {
@@ -105,13 +107,12 @@ export class Session {
       this.send(req.unique, 0, OUT_HEADER_SIZE + result.length);
     }
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok`);
-    if (this.staleAttrs.length > 0) this.flushInvalidations();
   }
 
   private replyDebug(req: Request, err: number): void {
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ${errnoName(-err)}`);
-    this.reply(req, err);
     if (this.staleAttrs.length > 0) this.flushInvalidations();
+    this.reply(req, err);
   }
 
   private reply(req: Request, err: number): void {

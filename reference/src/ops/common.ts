@@ -1,4 +1,5 @@
 // Helpers shared by the operations: cache lifetimes and entry replies.
+import { E, FsError } from '../sys/errno.ts';
 import type { Stat } from '../sys/stat.ts';
 import type { Attr } from '../fuse/protocol.ts';
 import type { AttrReply, Entry } from '../fuse/filesystem.ts';
@@ -29,6 +30,20 @@ export function entryOf(u: Union, parent: Node, name: string, res: Resolution, s
 
 export function attrReply(attr: Attr): AttrReply {
   return { attr, ttl: attrTtl(attr) };
+}
+
+/**
+ * An upper fd open on a node whose name is gone (the handle fh first, if it
+ * is one): changes to the file go through it. ENOENT when only lower fds
+ * (or none) are open: there is no upper file to change.
+ */
+export function orphanFd(u: Union, node: Node, fh?: number): number {
+  const ids = fh === undefined ? [...node.handles] : [fh, ...node.handles];
+  for (const id of ids) {
+    const h = u.handles.file(id);
+    if (h.upper) return h.fd;
+  }
+  throw new FsError(E.ENOENT);
 }
 
 export function newUpperRes(type: number): Resolution {

@@ -11,7 +11,7 @@ import type { StatfsInfo } from '../fuse/protocol.ts';
 import { copyUp } from '../union/copyup.ts';
 import type { Node } from '../union/nodes.ts';
 import { NAME_MAX, S_IFLNK, S_IFMT, S_IFREG, type Union } from '../union/union.ts';
-import { attrReply, entryOf } from './common.ts';
+import { attrReply, entryOf, orphanFd } from './common.ts';
 
 export function lookup(u: Union, parent: Node, name: string): Entry {
   if (parent.orphan) throw new FsError(E.ENOENT);
@@ -46,7 +46,10 @@ export function setattr(u: Union, node: Node, set: SetattrIn): AttrReply {
   if (set.size !== undefined && (node.res.type & S_IFMT) !== S_IFREG) {
     throw new FsError((node.res.type & S_IFMT) === fs.constants.S_IFDIR ? E.EISDIR : E.EINVAL);
   }
-  copyUp(u, node, set.size !== undefined ? { dataLimit: set.size } : {});
+  // One byte past the new size: the truncate below then changes the size
+  // exactly when truncating the whole copy would, so the upper filesystem
+  // sets the times as it does under overlayfs (which copies all the data).
+  copyUp(u, node, set.size !== undefined ? { dataLimit: set.size + 1 } : {});
   const p = u.upperLoc(node);
   if (set.size !== undefined) {
     const h = set.fh !== undefined ? u.handles.file(set.fh) : null;
@@ -64,17 +67,7 @@ export function setattr(u: Union, node: Node, set: SetattrIn): AttrReply {
 
 /** fchmod/fchown/futimens/ftruncate on a file whose name is gone: through an open upper fd. */
 function setattrOrphan(u: Union, node: Node, set: SetattrIn): AttrReply {
-  let fd = -1;
-  if (set.fh !== undefined) {
-    const h = u.handles.file(set.fh);
-    if (h.upper) fd = h.fd;
-  }
-  for (const id of node.handles) {
-    if (fd >= 0) break;
-    const h = u.handles.file(id);
-    if (h.upper) fd = h.fd;
-  }
-  if (fd < 0) throw new FsError(E.ENOENT);
+  const fd = orphanFd(u, node, set.fh);
   if (set.size !== undefined) fs.ftruncateSync(fd, set.size);
   if (set.uid !== undefined || set.gid !== undefined) fs.fchownSync(fd, set.uid ?? -1, set.gid ?? -1);
   if (set.mode !== undefined) fs.fchmodSync(fd, set.mode & 0o7777);

@@ -1,6 +1,7 @@
 // OPEN, CREATE, READ, WRITE, RELEASE, FSYNC, FALLOCATE.
-// Opening for writing (O_WRONLY, O_RDWR, O_APPEND, O_TRUNC) copies up
-// first (O_TRUNC copies no data); a read-only open never does, and opens
+// Opening for writing (O_WRONLY, O_RDWR, O_TRUNC) copies up first (O_TRUNC
+// copies no data); a read-only open never does, O_APPEND or not (as
+// overlayfs: an O_RDONLY fd cannot write), and opens
 // the lower file with O_NOATIME so reading does not change the lower layer.
 // The handle keeps its real fd: after another name copies the file up, an
 // fd opened on the lower file still reads the lower data. Lower handles are
@@ -24,7 +25,7 @@ const O_NOATIME = C.O_NOATIME ?? 0o1000000;
 const PASS_FLAGS = C.O_APPEND | C.O_SYNC | C.O_DSYNC | C.O_TRUNC;
 
 export function wantsWrite(flags: number): boolean {
-  return (flags & O_ACCMODE) !== C.O_RDONLY || (flags & (C.O_TRUNC | C.O_APPEND)) !== 0;
+  return (flags & O_ACCMODE) !== C.O_RDONLY || (flags & C.O_TRUNC) !== 0;
 }
 
 export function open(u: Union, node: Node, flags: number): Opened {

@@ -24,13 +24,16 @@ function checkMovable(r: Resolution): void {
 
 export function rename(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string, flags: number): void {
   if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) throw new FsError(E.EINVAL);
-  if ((flags & RENAME_WHITEOUT) !== 0) throw new FsError(E.EINVAL); // as overlayfs
   if ((flags & RENAME_NOREPLACE) !== 0 && (flags & RENAME_EXCHANGE) !== 0) throw new FsError(E.EINVAL);
   u.requireWritable();
   const src = u.resolveChild(oldParent, oldName);
   if (src === null) throw new FsError(E.ENOENT);
   const dst = u.resolveChild(newParent, newName);
   if (oldParent === newParent && oldName === newName) return;
+  if (dst !== null && (flags & RENAME_NOREPLACE) !== 0) throw new FsError(E.EEXIST);
+  // Two names of one file: the VFS answers 0 before the filesystem sees the flags.
+  if (dst !== null && src.upper && dst.upper && sameUpperFile(u, oldParent, oldName, newParent, newName)) return;
+  if ((flags & RENAME_WHITEOUT) !== 0) throw new FsError(E.EINVAL); // as overlayfs
   checkMovable(src);
 
   if ((flags & RENAME_EXCHANGE) !== 0) {
@@ -39,15 +42,9 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
     return exchange(u, oldParent, oldName, src, newParent, newName, dst);
   }
   if (dst !== null) {
-    if ((flags & RENAME_NOREPLACE) !== 0) throw new FsError(E.EEXIST);
     if (isDir(src) && !isDir(dst)) throw new FsError(E.ENOTDIR);
     if (!isDir(src) && isDir(dst)) throw new FsError(E.EISDIR);
     if (isDir(dst) && listMerged(u, u.nodes.bind(newParent, newName, dst)).length > 0) throw new FsError(E.ENOTEMPTY);
-    if (src.upper && dst.upper) {
-      const a = lstatAt(u.dirs.get(oldParent, 0), oldName);
-      const b = lstatAt(u.dirs.get(newParent, 0), newName);
-      if (a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev) return; // two links of one file
-    }
   }
 
   copyUp(u, oldParent);
@@ -79,6 +76,12 @@ export function rename(u: Union, oldParent: Node, oldName: string, newParent: No
     replaced: below !== undefined && !targetIsWhiteout ? below : undefined,
     replacedDir: dst !== null && isDir(dst),
   });
+}
+
+function sameUpperFile(u: Union, oldParent: Node, oldName: string, newParent: Node, newName: string): boolean {
+  const a = lstatAt(u.dirs.get(oldParent, 0), oldName);
+  const b = lstatAt(u.dirs.get(newParent, 0), newName);
+  return a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev;
 }
 
 function renameWithWhiteout(u: Union, from: Loc, to: Loc): void {

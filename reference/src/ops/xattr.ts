@@ -3,11 +3,15 @@
 // ENODATA without copying). Names under the format's prefix
 // (trusted.overlay. or user.overlay.) are hidden from listxattr and refused
 // with EOPNOTSUPP, as overlayfs did before it learned to escape them (6.7).
+// A file whose name is gone changes through its open upper fd, as fsetxattr
+// on the unlinked file does in overlayfs.
 import { E, FsError } from '../sys/errno.ts';
 import { getxattrAt, getxattrRawAt, listxattrAt, removexattrAt, setxattrAt } from '../sys/at.ts';
+import { fremovexattr, fsetxattr } from '../sys/libc.ts';
 import { copyUp } from '../union/copyup.ts';
 import type { Node } from '../union/nodes.ts';
 import type { Union } from '../union/union.ts';
+import { orphanFd } from './common.ts';
 
 const refuseReserved = (u: Union, name: string): void => {
   if (u.format.isReserved(name)) throw new FsError(E.EOPNOTSUPP);
@@ -16,6 +20,7 @@ const refuseReserved = (u: Union, name: string): void => {
 export function setxattr(u: Union, node: Node, name: string, value: Buffer, flags: number): void {
   refuseReserved(u, name);
   u.requireWritable();
+  if (node.orphan) return fsetxattr(orphanFd(u, node), name, value, flags);
   copyUp(u, node);
   setxattrAt(u.upperLoc(node), name, value, flags);
 }
@@ -36,6 +41,7 @@ export function listxattr(u: Union, node: Node, size: number): Buffer | number {
 export function removexattr(u: Union, node: Node, name: string): void {
   refuseReserved(u, name);
   u.requireWritable();
+  if (node.orphan) return fremovexattr(orphanFd(u, node), name);
   if (!node.res.upper && getxattrAt(u.topLoc(node), name) === null) throw new FsError(E.ENODATA);
   copyUp(u, node);
   removexattrAt(u.upperLoc(node), name);

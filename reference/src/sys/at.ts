@@ -24,6 +24,7 @@ const c = {
   fchownat: libc.func('int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)'),
   utimensat: libc.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
   readlinkat: libc.func('long readlinkat(int dirfd, const char *path, void *buf, size_t size)'),
+  truncate: libc.func('int truncate(const char *path, int64_t length)'),
   close: libc.func('int close(int fd)'),
 };
 
@@ -103,14 +104,14 @@ export function readlinkAt(l: Loc): Buffer {
     if (n < size) return Buffer.from(buf.subarray(0, n));
   }
 }
-/** truncate(2) of a regular file. */
+/**
+ * truncate(2) of a regular file, by path, as overlayfs truncates its upper
+ * file: whether the times change is the filesystem's business (tmpfs keeps
+ * them for an empty file truncated to 0). An open and ftruncate would always
+ * set them.
+ */
 export function truncateAt(l: Loc, size: number): void {
-  const fd = openAt(l, fs.constants.O_WRONLY | O_NOFOLLOW);
-  try {
-    fs.ftruncateSync(fd, size);
-  } finally {
-    closeFd(fd);
-  }
+  check(c.truncate(procPath(l), size), 'truncate', l);
 }
 
 export const getxattrAt = (l: Loc, name: string): Buffer | null => lgetxattr(procPath(l), name);

@@ -15,6 +15,8 @@ const c = {
   llistxattr: libc.func('long llistxattr(const char *path, void *list, size_t size)'),
   lremovexattr: libc.func('int lremovexattr(const char *path, const char *name)'),
   fgetxattr: libc.func('long fgetxattr(int fd, const char *name, void *value, size_t size)'),
+  fsetxattr: libc.func('int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)'),
+  fremovexattr: libc.func('int fremovexattr(int fd, const char *name)'),
   utimensat: libc.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
   futimens: libc.func('int futimens(int fd, const void *times)'),
   getdents64: libc.func('long getdents64(int fd, void *buf, size_t count)'),
@@ -128,6 +130,12 @@ export function llistxattr(path: string): string[] {
 }
 export function lremovexattr(path: string, name: string): void {
   check(c.lremovexattr(path, name), `removexattr ${name}`);
+}
+export function fsetxattr(fd: number, name: string, value: Buffer, flags: number): void {
+  check(c.fsetxattr(fd, name, value, value.length, flags), `setxattr ${name}`);
+}
+export function fremovexattr(fd: number, name: string): void {
+  check(c.fremovexattr(fd, name), `removexattr ${name}`);
 }
 
 const timesBuf = Buffer.alloc(32);

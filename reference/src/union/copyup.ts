@@ -19,7 +19,7 @@ const O_NOATIME = fs.constants.O_NOATIME ?? 0o1000000;
 const CHUNK = 8 * 1024 * 1024;
 
 export interface CopyupOptions {
-  /** Copy at most this many bytes of data (truncate(N), O_TRUNC = 0). */
+  /** Copy at most this many bytes of data (truncate(N): N + 1, O_TRUNC: 0). */
   dataLimit?: number;
 }
 

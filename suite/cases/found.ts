@@ -1,0 +1,76 @@
+// Cases made from `make fuzz` findings in other targets (suite/found/<id>,
+// results/fuzz-known.txt), each kept as the spec's answer.
+import type { Case } from '../dsl.ts';
+import { kase } from '../case.ts';
+import { dir, file, symlink, whiteout } from '../fixture.ts';
+import { s } from '../steps.ts';
+import type { Step } from '../steps.ts';
+
+// fuse-overlayfs sets a directory's mtime to now when it changes the
+// metadata of one it has copied up as the parent of a subdirectory's copyup
+// (bc333bb4bfe4, 3458079836bb). The parent came up with its metadata
+// ("Directory copyup"), and chmod/chown/setxattr change no mtime.
+const PARENT_TRIGGERS: { name: string; step: Step }[] = [
+  { name: 'chmod', step: s.chmod('a', 0o700) },
+  { name: 'chown', step: s.chown('a', 1000, 1000) },
+  { name: 'setxattr', step: s.setxattr('a', 'user.new', 'v') },
+];
+
+const parentMtime: Case[] = PARENT_TRIGGERS.map(({ name, step }) => kase('found/subdir-copyup-parent', name, {
+  spec: 'Directory copyup',
+  claim: `${name} of a directory copied up as a subdirectory's parent keeps its mtime`,
+  layers: { lowers: [{ a: dir({ y: dir(), x: file() }) }] },
+  steps: [s.chown('a/y', 1000, 1000), step, s.stat('a')],
+}));
+
+// Kernel overlayfs reads a directory that has nothing beneath it ("pure
+// upper") straight from the upper layer, whiteouts and all (c760994eaffb,
+// 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
+// come to hold one when a lower layer loses the directory while unmounted,
+// or by an offline change to the upper tree, both of which overlayfs's
+// documentation allows for an overlay without index, redirects or metacopy.
+const upperOnlyWhiteout = { lowers: [{ other: file() }], upper: { d: dir({ x: whiteout() }) } };
+
+export const foundCases: Case[] = [
+  ...parentMtime,
+  // fuse-overlayfs copies the file up before removexattr() finds the name
+  // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
+  // also renumbers it, which the spec does not rule on). After a remount the
+  // merged view reads what the layers hold, so the needless copy shows.
+  kase('found/removexattr-absent', 'lower-file', {
+    spec: 'File copyup',
+    claim: 'removexattr() of a name the lower file lacks fails with ENODATA and copies nothing up',
+    layers: { lowers: [{ f: file() }] },
+    steps: [s.removexattr('f', 'user.a'), s.remount(), s.stat('f')],
+  }),
+  // fuse-overlayfs answers ENOMEM to every call on the name, a lookup first
+  // (1c14c726602d: its chmod). overlayfs writes no such layers itself (its
+  // directory over a removed lower name is opaque); an offline change to the
+  // upper tree makes them.
+  kase('found/upper-dir-over-lower-symlink', 'chmod', {
+    spec: 'Terminology',
+    claim: 'a directory on top hides a lower symlink of the same name: the name is the directory, and chmod() changes it',
+    layers: { lowers: [{ a: symlink('a') }], upper: { a: dir({ y: dir() }) } },
+    steps: [s.stat('a'), s.listdir('a'), s.chmod('a', 0o700)],
+  }),
+  kase('found/whiteout-upper-only', 'listdir', {
+    spec: 'Terminology',
+    claim: 'a whiteout is never an entry: not even in a directory that only the top layer has',
+    layers: upperOnlyWhiteout, steps: [s.listdir('d'), s.stat('d/x')],
+  }),
+  kase('found/whiteout-upper-only', 'rmdir', {
+    spec: 'Terminology',
+    claim: 'a directory that holds only a whiteout is empty: rmdir() removes it',
+    layers: upperOnlyWhiteout, steps: [s.rmdir('d'), s.stat('d')],
+  }),
+  // overlayfs with redirect_dir=on copies the source up (redirect and all)
+  // before it finds the target not empty (3e8860a328d6).
+  kase('found/rename-dir-onto-nonempty', 'lower', {
+    spec: 'Notes on rename()',
+    claim: 'rename of a lower directory onto a non-empty one fails and changes nothing',
+    layers: { lowers: [{ d: dir() }], upper: { b: dir({ y: file() }) } },
+    steps: [s.rename('d', 'b'), s.listdir('b')], show: ['d'],
+    accepts: ['redirect-dir'],
+    posix: 'POSIX says ENOTEMPTY; the spec returns EXDEV for a directory that exists on a lower layer ("Notes on rename()")',
+  }),
+];
