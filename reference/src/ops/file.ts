@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
-import { openAt } from '../sys/at.ts';
+import { closeFd, openAt } from '../sys/at.ts';
 import type { Ctx, Entry, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -47,9 +47,21 @@ export function open(u: Union, node: Node, flags: number): Opened {
       fd = openAt(at, C.O_RDONLY);
     }
   }
-  const fh = u.handles.add({ kind: 'file', fd, node, upper });
+  const backingId = backingFor(u, node, fd, upper);
+  const fh = u.handles.add({ kind: 'file', fd, node, upper, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { fh, directIo: !upper && u.directIoLower };
+  return { fh, directIo: !upper && u.directIoLower, backingId };
+}
+
+/** The passthrough backing id for a new handle, if passthrough serves it (closes fd on ESTALE). */
+function backingFor(u: Union, node: Node, fd: number, upper: boolean): number | undefined {
+  if (u.backings === null) return undefined;
+  try {
+    return u.backings.attach(node, fd, upper) ?? undefined;
+  } catch (err) {
+    closeFd(fd);
+    throw err;
+  }
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
@@ -63,9 +75,10 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   });
   const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
-  const fh = u.handles.add({ kind: 'file', fd, node, upper: true });
+  const backingId = backingFor(u, node, fd, true);
+  const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { entry, opened: { fh, directIo: false } };
+  return { entry, opened: { fh, directIo: false, backingId } };
 }
 
 export function read(u: Union, fh: number, offset: number, size: number, buf: Buffer, off: number): number {
@@ -79,6 +92,7 @@ export function write(u: Union, fh: number, offset: number, data: Buffer): numbe
 export function release(u: Union, fh: number): void {
   const h = u.handles.remove(fh);
   if (h !== undefined) {
+    if (h.kind === 'file' && h.backed) u.backings?.release(h.node);
     h.node.handles.delete(fh);
     u.nodes.released(h.node);
   }

@@ -7,6 +7,7 @@ import type {
 import type { StatfsInfo } from '../fuse/protocol.ts';
 import type { Node } from '../union/nodes.ts';
 import { Union, type UnionOptions } from '../union/union.ts';
+import { Backings } from '../union/backing.ts';
 import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
@@ -22,18 +23,29 @@ export class UnionFs implements Filesystem {
     this.u = new Union(opts);
   }
 
+  /** The node a request is about: a node whose name another node took over is served as that one. */
   private node(id: number): Node {
-    return this.u.nodes.get(id);
+    let n = this.u.nodes.get(id);
+    while (n.successor !== null) n = n.successor;
+    return n;
   }
 
-  init(info: InitInfo): void { this.u.directIoLower = info.directIoAllowMmap; }
+  init(info: InitInfo): void {
+    this.u.directIoLower = info.directIoAllowMmap;
+    // The kernel's inode of a replaced node caches no attributes from now on (see getattr).
+    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, this.u.nodes, (n) => info.invalidateAttrs(n.id));
+  }
   settle(): void { this.u.settle(); }
   /** Releases every fd the union holds (the layer roots belong to the caller). */
   close(): void { this.u.close(); }
 
   lookup(_ctx: Ctx, parent: number, name: string): Entry { return lookup(this.u, this.node(parent), name); }
   forget(node: number, nlookup: number): void { this.u.nodes.forget(node, nlookup); }
-  getattr(node: number): AttrReply { return getattr(this.u, this.node(node)); }
+  getattr(node: number): AttrReply {
+    const a = getattr(this.u, this.node(node));
+    // A replaced node's kernel inode is not the one writes through the name update.
+    return this.u.nodes.get(node).successor === null ? a : { attr: a.attr, ttl: 0 };
+  }
   setattr(_ctx: Ctx, node: number, set: SetattrIn): AttrReply { return setattr(this.u, this.node(node), set); }
   readlink(node: number): Buffer { return readlink(this.u, this.node(node)); }
   mknod(ctx: Ctx, parent: number, name: string, mode: number, rdev: bigint): Entry {

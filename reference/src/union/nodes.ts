@@ -30,7 +30,14 @@ export interface Node {
   handles: Set<number>;
   /** Cached merged listing for the st_nlink of merged directories. */
   listing: { stamp: number; dirs: number } | null;
+  /** The passthrough backing file its open handles share (union/backing.ts). */
+  backing: NodeBacking | null;
+  /** Set once another node took over its name (replace()): requests for this node go there. */
+  successor: Node | null;
 }
+
+/** A registered backing file: every passthrough open of one kernel inode must name the same one. */
+export interface NodeBacking { id: number; upper: boolean; users: number }
 
 export class Nodes {
   readonly root: Node;
@@ -40,7 +47,7 @@ export class Nodes {
 
   /** onDrop: the node lost its name or was freed (its cached directory fds go). */
   constructor(rootRes: Resolution, private readonly onDrop: (n: Node) => void) {
-    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null };
+    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null, successor: null };
     this.byId.set(FUSE_ROOT_ID, this.root);
   }
 
@@ -63,13 +70,32 @@ export class Nodes {
     const k = this.key(parent, name);
     let n = this.children.get(k);
     if (n === undefined) {
-      n = { id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null };
-      this.children.set(k, n);
-      this.byId.set(n.id, n);
+      n = this.add(parent, name, res);
     } else {
       n.res = res;
     }
     return n;
+  }
+
+  private add(parent: Node, name: string, res: Resolution): Node {
+    const n: Node = {
+      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null, successor: null,
+    };
+    this.children.set(this.key(parent, name), n);
+    this.byId.set(n.id, n);
+    return n;
+  }
+
+  /**
+   * A new node for n's name, so that the kernel makes a new inode of it at
+   * its next lookup; n keeps its handles and lookups until the kernel
+   * forgets it, and is served as its successor meanwhile.
+   */
+  replace(n: Node): Node {
+    if (n.parent === null) throw new FsError(E.ENOENT);
+    const fresh = this.add(n.parent, n.name, { ...n.res, lowers: [...n.res.lowers] });
+    n.successor = fresh;
+    return fresh;
   }
 
   /** The name is gone (unlink, rmdir, replaced by rename); the kernel may still hold the node. */
