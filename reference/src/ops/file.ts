@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
-import { closeFd, openAt } from '../sys/at.ts';
+import { openAt } from '../sys/at.ts';
 import type { Ctx, Entry, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -47,21 +47,16 @@ export function open(u: Union, node: Node, flags: number): Opened {
       fd = openAt(at, C.O_RDONLY);
     }
   }
-  const backingId = backingFor(u, node, fd, upper);
+  // Lower files back no passthrough open while a copyup can come (see union/backing.ts).
+  const backingId = upper || u.readonly ? backingFor(u, node, fd, wantsWrite(flags)) : undefined;
   const fh = u.handles.add({ kind: 'file', fd, node, upper, backed: backingId !== undefined });
   node.handles.add(fh);
   return { fh, directIo: !upper && u.directIoLower, backingId };
 }
 
-/** The passthrough backing id for a new handle, if passthrough serves it (closes fd on ESTALE). */
-function backingFor(u: Union, node: Node, fd: number, upper: boolean): number | undefined {
-  if (u.backings === null) return undefined;
-  try {
-    return u.backings.attach(node, fd, upper) ?? undefined;
-  } catch (err) {
-    closeFd(fd);
-    throw err;
-  }
+/** The passthrough backing id for a new handle of node's upper file, if the kernel does its I/O. */
+function backingFor(u: Union, node: Node, fd: number, writable: boolean): number | undefined {
+  return u.backings?.attach(node, fd, writable) ?? undefined;
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {

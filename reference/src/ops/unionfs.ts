@@ -16,6 +16,9 @@ import { create, fallocate, fsync, open, read, release, write } from './file.ts'
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
 
+/** The kernel writes some nodes' files itself (union/backing.ts): their attributes are not cached. */
+const uncachedIfWritten = (n: Node, a: AttrReply): AttrReply => (n.kernelWrites ? { attr: a.attr, ttl: 0 } : a);
+
 export class UnionFs implements Filesystem {
   readonly u: Union;
 
@@ -23,30 +26,27 @@ export class UnionFs implements Filesystem {
     this.u = new Union(opts);
   }
 
-  /** The node a request is about: a node whose name another node took over is served as that one. */
   private node(id: number): Node {
-    let n = this.u.nodes.get(id);
-    while (n.successor !== null) n = n.successor;
-    return n;
+    return this.u.nodes.get(id);
   }
 
   init(info: InitInfo): void {
     this.u.directIoLower = info.directIoAllowMmap;
-    // The kernel's inode of a replaced node caches no attributes from now on (see getattr).
-    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, this.u.nodes, (n) => info.invalidateAttrs(n.id));
+    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, (n) => info.invalidateAttrs(n.id));
   }
   settle(): void { this.u.settle(); }
   /** Releases every fd the union holds (the layer roots belong to the caller). */
   close(): void { this.u.close(); }
 
-  lookup(_ctx: Ctx, parent: number, name: string): Entry { return lookup(this.u, this.node(parent), name); }
-  forget(node: number, nlookup: number): void { this.u.nodes.forget(node, nlookup); }
-  getattr(node: number): AttrReply {
-    const a = getattr(this.u, this.node(node));
-    // A replaced node's kernel inode is not the one writes through the name update.
-    return this.u.nodes.get(node).successor === null ? a : { attr: a.attr, ttl: 0 };
+  lookup(_ctx: Ctx, parent: number, name: string): Entry {
+    const e = lookup(this.u, this.node(parent), name);
+    return this.node(e.nodeid).kernelWrites ? { ...e, attrTtl: 0 } : e;
   }
-  setattr(_ctx: Ctx, node: number, set: SetattrIn): AttrReply { return setattr(this.u, this.node(node), set); }
+  forget(node: number, nlookup: number): void { this.u.nodes.forget(node, nlookup); }
+  getattr(node: number): AttrReply { return uncachedIfWritten(this.node(node), getattr(this.u, this.node(node))); }
+  setattr(_ctx: Ctx, node: number, set: SetattrIn): AttrReply {
+    return uncachedIfWritten(this.node(node), setattr(this.u, this.node(node), set));
+  }
   readlink(node: number): Buffer { return readlink(this.u, this.node(node)); }
   mknod(ctx: Ctx, parent: number, name: string, mode: number, rdev: bigint): Entry {
     return mknod(this.u, ctx, this.node(parent), name, mode, rdev);

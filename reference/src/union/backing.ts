@@ -1,46 +1,51 @@
-// FUSE passthrough: the kernel reads and writes an open file's backing file
-// itself (the lower file of a read-only open, the upper one otherwise), so
-// an fd opened before a copyup keeps the lower data. The kernel binds one
-// backing file to an inode while passthrough opens of it last: a node's
-// opens share one registration, and an open that needs the other file (the
-// upper copy, while a read-only lower open lasts) gets a new node for the
-// name and ESTALE, on which the kernel looks the name up again and retries.
-import { E, errnoOf, FsError } from '../sys/errno.ts';
+// FUSE passthrough: the kernel reads and writes an open upper file itself
+// (its backing file). The kernel binds one backing file to an inode while
+// passthrough opens of it last, and refuses (EIO) a passthrough open of an
+// inode that has page-cached opens, or a plain open of one that has a
+// backing file. So:
+// - a node's passthrough opens share one registration;
+// - lower files back no open of a writable union: a read-only fd opened
+//   before a copyup must keep the lower data, while later opens need the
+//   upper copy, and they would share one backing file (a new kernel inode
+//   for the name would lose the locks held on the old one); they stay
+//   server-served (FOPEN_DIRECT_IO);
+// - an upper open goes through the server too while the node still has
+//   server-served handles (opened before the copyup).
+// Writes the kernel does behind the server's back (write(2), mmap) change
+// the upper file's size and times: such a node's attributes are not cached.
+import { E, errnoOf } from '../sys/errno.ts';
 import type { Backing } from '../fuse/filesystem.ts';
-import type { Node, Nodes } from './nodes.ts';
+import type { Node } from './nodes.ts';
 
 export class Backings {
-  /** off: the kernel refused a registration for a reason no other file will escape (not root). */
+  /** off: the kernel refused a registration for a reason no other file escapes (not root). */
   private off = false;
 
-  constructor(private readonly registry: Backing, private readonly nodes: Nodes, private readonly onReplaced: (old: Node) => void) {}
+  constructor(private readonly registry: Backing, private readonly invalidateAttrs: (n: Node) => void) {}
 
   /**
-   * The backing id for a new handle of node opened as fd (on its upper file
-   * or not), counted until release(); null where the handle's I/O stays
-   * with the server (the filesystem of fd cannot back a FUSE file).
+   * The backing id for a new handle of node's upper file (open as fd), counted
+   * until release(); null where the server serves the handle's I/O.
    */
-  attach(node: Node, fd: number, upper: boolean): number | null {
-    const b = node.backing;
-    if (b !== null) {
-      if (b.upper !== upper) {
-        this.nodes.replace(node);
-        this.onReplaced(node);
-        throw new FsError(E.ESTALE, 'the inode has another backing file');
+  attach(node: Node, fd: number, writable: boolean): number | null {
+    let b = node.backing;
+    if (b === null) {
+      if (this.off || node.handles.size > 0) return null;
+      let id: number;
+      try {
+        id = this.registry.open(fd);
+      } catch (err) {
+        if (errnoOf(err) === E.EPERM) this.off = true;
+        return null; // ELOOP (the upper layer is on a stacked filesystem), EOPNOTSUPP, ...
       }
-      b.users++;
-      return b.id;
+      b = node.backing = { id, users: 0 };
     }
-    if (this.off) return null;
-    let id: number;
-    try {
-      id = this.registry.open(fd);
-    } catch (err) {
-      if (errnoOf(err) === E.EPERM) this.off = true;
-      return null; // ELOOP (a stacked layer), EOPNOTSUPP, ...
+    b.users++;
+    if (writable && !node.kernelWrites) {
+      node.kernelWrites = true;
+      this.invalidateAttrs(node); // cached until now
     }
-    node.backing = { id, upper, users: 1 };
-    return id;
+    return b.id;
   }
 
   /** A handle that attach() counted was released. */

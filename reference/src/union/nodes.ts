@@ -32,12 +32,12 @@ export interface Node {
   listing: { stamp: number; dirs: number } | null;
   /** The passthrough backing file its open handles share (union/backing.ts). */
   backing: NodeBacking | null;
-  /** Set once another node took over its name (replace()): requests for this node go there. */
-  successor: Node | null;
+  /** The kernel has written its upper file through passthrough: its attributes are never cached. */
+  kernelWrites: boolean;
 }
 
 /** A registered backing file: every passthrough open of one kernel inode must name the same one. */
-export interface NodeBacking { id: number; upper: boolean; users: number }
+export interface NodeBacking { id: number; users: number }
 
 export class Nodes {
   readonly root: Node;
@@ -47,7 +47,7 @@ export class Nodes {
 
   /** onDrop: the node lost its name or was freed (its cached directory fds go). */
   constructor(rootRes: Resolution, private readonly onDrop: (n: Node) => void) {
-    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null, successor: null };
+    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null, kernelWrites: false };
     this.byId.set(FUSE_ROOT_ID, this.root);
   }
 
@@ -79,23 +79,11 @@ export class Nodes {
 
   private add(parent: Node, name: string, res: Resolution): Node {
     const n: Node = {
-      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null, successor: null,
+      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null, kernelWrites: false,
     };
     this.children.set(this.key(parent, name), n);
     this.byId.set(n.id, n);
     return n;
-  }
-
-  /**
-   * A new node for n's name, so that the kernel makes a new inode of it at
-   * its next lookup; n keeps its handles and lookups until the kernel
-   * forgets it, and is served as its successor meanwhile.
-   */
-  replace(n: Node): Node {
-    if (n.parent === null) throw new FsError(E.ENOENT);
-    const fresh = this.add(n.parent, n.name, { ...n.res, lowers: [...n.res.lowers] });
-    n.successor = fresh;
-    return fresh;
   }
 
   /** The name is gone (unlink, rmdir, replaced by rename); the kernel may still hold the node. */
