@@ -48,15 +48,15 @@ export function open(u: Union, node: Node, flags: number): Opened {
     }
   }
   // Lower files back no passthrough open while a copyup can come (see union/backing.ts).
-  const backingId = upper || u.readonly ? backingFor(u, node, fd, wantsWrite(flags)) : undefined;
+  const backingId = upper || u.readonly ? backingFor(u, node, fd) : undefined;
   const fh = u.handles.add({ kind: 'file', fd, node, upper, backed: backingId !== undefined });
   node.handles.add(fh);
   return { fh, directIo: !upper && u.directIoLower, backingId };
 }
 
 /** The passthrough backing id for a new handle of node's upper file, if the kernel does its I/O. */
-function backingFor(u: Union, node: Node, fd: number, writable: boolean): number | undefined {
-  return u.backings?.attach(node, fd, writable) ?? undefined;
+function backingFor(u: Union, node: Node, fd: number): number | undefined {
+  return u.backings?.attach(node, fd) ?? undefined;
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
@@ -70,7 +70,7 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   });
   const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
-  const backingId = backingFor(u, node, fd, true);
+  const backingId = backingFor(u, node, fd);
   const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
   return { entry, opened: { fh, directIo: false, backingId } };
@@ -82,6 +82,12 @@ export function read(u: Union, fh: number, offset: number, size: number, buf: Bu
 
 export function write(u: Union, fh: number, offset: number, data: Buffer): number {
   return fs.writeSync(u.handles.file(fh).fd, data, 0, data.length, offset);
+}
+
+/** close(2) of an fd: what the kernel wrote through passthrough (mmap too) shows in the attributes. */
+export function flush(u: Union, fh: number): void {
+  const h = u.handles.file(fh);
+  if (h.backed) u.backings?.flushed(h.node, h.fd);
 }
 
 export function release(u: Union, fh: number): void {

@@ -12,12 +12,9 @@ import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
 import { rename } from './rename.ts';
-import { create, fallocate, fsync, open, read, release, write } from './file.ts';
+import { create, fallocate, flush, fsync, open, read, release, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
-
-/** The kernel writes some nodes' files itself (union/backing.ts): their attributes are not cached. */
-const uncachedIfWritten = (n: Node, a: AttrReply): AttrReply => (n.kernelWrites ? { attr: a.attr, ttl: 0 } : a);
 
 export class UnionFs implements Filesystem {
   readonly u: Union;
@@ -38,15 +35,10 @@ export class UnionFs implements Filesystem {
   /** Releases every fd the union holds (the layer roots belong to the caller). */
   close(): void { this.u.close(); }
 
-  lookup(_ctx: Ctx, parent: number, name: string): Entry {
-    const e = lookup(this.u, this.node(parent), name);
-    return this.node(e.nodeid).kernelWrites ? { ...e, attrTtl: 0 } : e;
-  }
+  lookup(_ctx: Ctx, parent: number, name: string): Entry { return lookup(this.u, this.node(parent), name); }
   forget(node: number, nlookup: number): void { this.u.nodes.forget(node, nlookup); }
-  getattr(node: number): AttrReply { return uncachedIfWritten(this.node(node), getattr(this.u, this.node(node))); }
-  setattr(_ctx: Ctx, node: number, set: SetattrIn): AttrReply {
-    return uncachedIfWritten(this.node(node), setattr(this.u, this.node(node), set));
-  }
+  getattr(node: number): AttrReply { return getattr(this.u, this.node(node)); }
+  setattr(_ctx: Ctx, node: number, set: SetattrIn): AttrReply { return setattr(this.u, this.node(node), set); }
   readlink(node: number): Buffer { return readlink(this.u, this.node(node)); }
   mknod(ctx: Ctx, parent: number, name: string, mode: number, rdev: bigint): Entry {
     return mknod(this.u, ctx, this.node(parent), name, mode, rdev);
@@ -69,7 +61,7 @@ export class UnionFs implements Filesystem {
   }
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
   write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }
-  flush(): void {}
+  flush(fh: number): void { flush(this.u, fh); }
   release(fh: number): void { release(this.u, fh); }
   fsync(fh: number, datasync: boolean): void { fsync(this.u, fh, datasync); }
   fallocate(fh: number, mode: number, offset: number, length: number): void { fallocate(this.u, fh, mode, offset, length); }

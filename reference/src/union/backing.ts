@@ -11,9 +11,12 @@
 //   server-served (FOPEN_DIRECT_IO);
 // - an upper open goes through the server too while the node still has
 //   server-served handles (opened before the copyup).
-// Writes the kernel does behind the server's back (write(2), mmap) change
-// the upper file's size and times: such a node's attributes are not cached.
+// The kernel refreshes its attributes after a write(2) through passthrough,
+// not after writes to a shared mapping: at close the server compares the
+// file with what the kernel was told and invalidates the attributes if
+// they changed (a copyup's new ctime alone stays as the kernel cached it).
 import { E, errnoOf } from '../sys/errno.ts';
+import { fstat } from '../sys/stat.ts';
 import type { Backing } from '../fuse/filesystem.ts';
 import type { Node } from './nodes.ts';
 
@@ -27,7 +30,7 @@ export class Backings {
    * The backing id for a new handle of node's upper file (open as fd), counted
    * until release(); null where the server serves the handle's I/O.
    */
-  attach(node: Node, fd: number, writable: boolean): number | null {
+  attach(node: Node, fd: number): number | null {
     let b = node.backing;
     if (b === null) {
       if (this.off || node.handles.size > 0) return null;
@@ -38,14 +41,20 @@ export class Backings {
         if (errnoOf(err) === E.EPERM) this.off = true;
         return null; // ELOOP (the upper layer is on a stacked filesystem), EOPNOTSUPP, ...
       }
-      b = node.backing = { id, users: 0 };
+      b = node.backing = { id, users: 0, changeStamp: changeStamp(fd) };
     }
     b.users++;
-    if (writable && !node.kernelWrites) {
-      node.kernelWrites = true;
-      this.invalidateAttrs(node); // cached until now
-    }
     return b.id;
+  }
+
+  /** An fd of a handle attach() counted is being closed (fd: the server's fd of the same file). */
+  flushed(node: Node, fd: number): void {
+    const b = node.backing;
+    if (b === null) return;
+    const now = changeStamp(fd);
+    if (now === b.changeStamp) return;
+    b.changeStamp = now;
+    this.invalidateAttrs(node);
   }
 
   /** A handle that attach() counted was released. */
@@ -59,4 +68,9 @@ export class Backings {
       // the connection is gone
     }
   }
+}
+
+function changeStamp(fd: number): string {
+  const st = fstat(fd);
+  return `${st.ctime.sec}.${st.ctime.nsec}:${st.size}`;
 }

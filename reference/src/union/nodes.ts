@@ -32,12 +32,14 @@ export interface Node {
   listing: { stamp: number; dirs: number } | null;
   /** The passthrough backing file its open handles share (union/backing.ts). */
   backing: NodeBacking | null;
-  /** The kernel has written its upper file through passthrough: its attributes are never cached. */
-  kernelWrites: boolean;
 }
 
-/** A registered backing file: every passthrough open of one kernel inode must name the same one. */
-export interface NodeBacking { id: number; users: number }
+/**
+ * A registered backing file: every passthrough open of one kernel inode must
+ * name the same one. changeStamp: its ctime and size as the kernel last
+ * learnt them from the server.
+ */
+export interface NodeBacking { id: number; users: number; changeStamp: string }
 
 export class Nodes {
   readonly root: Node;
@@ -47,7 +49,7 @@ export class Nodes {
 
   /** onDrop: the node lost its name or was freed (its cached directory fds go). */
   constructor(rootRes: Resolution, private readonly onDrop: (n: Node) => void) {
-    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null, kernelWrites: false };
+    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null };
     this.byId.set(FUSE_ROOT_ID, this.root);
   }
 
@@ -79,7 +81,7 @@ export class Nodes {
 
   private add(parent: Node, name: string, res: Resolution): Node {
     const n: Node = {
-      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null, kernelWrites: false,
+      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
     };
     this.children.set(this.key(parent, name), n);
     this.byId.set(n.id, n);
