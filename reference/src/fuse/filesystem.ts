@@ -54,8 +54,8 @@ export interface InitInfo {
   minor: number;
   directIoAllowMmap: boolean;
   passthrough: Backing | null;
-  /** The kernel must refetch this node's attributes once the current reply is out. */
-  invalidateAttrs(nodeid: number): void;
+  /** The kernel must refetch this node's attributes: told before the current reply (see Session). */
+  invalidateAttrsNow(nodeid: number): void;
 }
 
 export interface Filesystem {

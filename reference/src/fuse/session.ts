@@ -51,20 +51,26 @@ export class Session {
   }
 
   private flushInvalidations(): void {
-    while (this.staleAttrs.length > 0) {
-      const nodeid = this.staleAttrs.pop()!;
-      const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
-      b.writeUInt32LE(b.length, 0);
-      b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
-      b.writeBigUInt64LE(0n, 8);
-      b.writeBigUInt64LE(BigInt(nodeid), 16);
-      b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
-      b.writeBigInt64LE(0n, 32);
-      try {
-        fs.writeSync(this.fd, b);
-      } catch {
-        // ENOENT: the kernel has already forgotten the node
-      }
+    while (this.staleAttrs.length > 0) this.invalidateAttrsNow(this.staleAttrs.pop()!);
+  }
+
+  /**
+   * FUSE_NOTIFY_INVAL_INODE for the attributes only, at once: before the
+   * reply, so the caller cannot see the old attributes after it returns.
+   * Safe where the request holds no lock of the inode (FLUSH).
+   */
+  invalidateAttrsNow(nodeid: number): void {
+    const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
+    b.writeUInt32LE(b.length, 0);
+    b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
+    b.writeBigUInt64LE(0n, 8);
+    b.writeBigUInt64LE(BigInt(nodeid), 16);
+    b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
+    b.writeBigInt64LE(0n, 32);
+    try {
+      fs.writeSync(this.fd, b);
+    } catch {
+      // ENOENT: the kernel has already forgotten the node
     }
   }
 
@@ -178,7 +184,7 @@ export class Session {
       minor: useMinor,
       directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0,
       passthrough: passthrough ? backing : null,
-      invalidateAttrs: (nodeid) => this.invalidateAttrs(nodeid),
+      invalidateAttrsNow: (nodeid) => this.invalidateAttrsNow(nodeid),
     };
     this.filesystem.init?.(info);
     this.opts.onInit(info);

@@ -47,7 +47,7 @@ export class Backings {
     return b.id;
   }
 
-  /** An fd of a handle attach() counted is being closed (fd: the server's fd of the same file). */
+  /** An fd of a handle attach() counted is being closed (FLUSH; fd: the server's fd of the same file). */
   flushed(node: Node, fd: number): void {
     const b = node.backing;
     if (b === null) return;
