@@ -183,9 +183,9 @@ function main(): void {
   for (const f of ['copyup', 'read']) fs.readFileSync(path.join(lower, 'big', f)); // warm the host cache
   const rows: string[][] = [['benchmark', ...TARGETS.map((t) => `${t.name} s`), ...TARGETS.filter((t) => t.name !== 'fuse-overlayfs').map((t) => `${t.name}/fuse-ovl`)]];
   const fo = TARGETS.findIndex((t) => t.name === 'fuse-overlayfs');
-  const only = process.env.BENCH_ONLY;
+  const only = process.env.BENCH_ONLY?.split(',');
   const perEntry: string[] = [];
-  for (const b of BENCHES.filter((x) => only === undefined || x.name.includes(only))) {
+  for (const b of BENCHES.filter((x) => only === undefined || only.some((o) => x.name.includes(o)))) {
     const secs = TARGETS.map((_, i) => measure(b, i));
     if (b.entries !== undefined) {
       perEntry.push(`${b.entries.toLocaleString('en-US')} entries: ${TARGETS.map((t, i) => `${t.name} ${(secs[i]! / b.entries! * 1e6).toFixed(2)}`).join(', ')}`);
