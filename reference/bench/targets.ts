@@ -40,3 +40,25 @@ export function unmountAllUnder(dir: string): void {
     .filter((m) => m.startsWith(`${dir}/`));
   for (const m of mnts.reverse()) spawnSync('umount', ['-l', m]);
 }
+
+/** The pid of the FUSE server that has mnt among its arguments, or null (kernel overlayfs). */
+export function serverPid(mnt: string): number | null {
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    let args: string[];
+    try {
+      args = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (args.includes(mnt)) return Number(e);
+  }
+  return null;
+}
+
+/** Peak resident set (VmHWM) of a process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(m[1]) / 1024;
+}

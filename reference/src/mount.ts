@@ -60,7 +60,7 @@ export class UnionMount {
     private readonly locks: MountLocks,
     private readonly hooks: MountHooks,
   ) {
-    const data: ServerData = { fuseFd, layers, userxattr: cfg.userxattr, debug: cfg.debug };
+    const data: ServerData = { fuseFd, layers, userxattr: cfg.userxattr, debug: cfg.debug, passthrough: cfg.passthrough };
     const thread = ServerThread.take();
     this.worker = thread.worker;
     void thread.idle.then(() => {

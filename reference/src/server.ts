@@ -5,12 +5,12 @@
 // mount is known: it loads, says 'idle', and gets its mount's data in a
 // 'serve' message. It never touches the mount point.
 import { parentPort } from 'node:worker_threads';
-import { Session } from './fuse/session.ts';
+import { type PassthroughMode, Session } from './fuse/session.ts';
 import { closeLayerFds } from './layer-fds.ts';
 import type { LayerFds } from './union/layers.ts';
 import { UnionFs } from './ops/unionfs.ts';
 
-export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean }
+export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean; passthrough: PassthroughMode }
 
 /**
  * From the server thread: modules loaded; ready to mount (union built);
@@ -45,6 +45,7 @@ function main(port: NonNullable<typeof parentPort>, data: ServerData): void {
   try {
     s = new Session(data.fuseFd, u, {
       debug: data.debug,
+      passthrough: data.passthrough,
       log: (line) => process.stderr.write(`unionref: ${line}\n`),
       onInit: (info) => port.postMessage({ type: 'init', minor: info.minor } satisfies ServerMessage),
     });

@@ -1,3 +1,5 @@
+import type { PassthroughMode } from '../fuse/session.ts';
+
 // What a mount is made of, after option parsing and before validation.
 export interface Config {
   /** Lower layer directories, topmost first (leftmost in lowerdir=). */
@@ -9,6 +11,8 @@ export interface Config {
   source: string;
   /** user.overlay.* instead of trusted.overlay.* for whiteout/opaque metadata. */
   userxattr: boolean;
+  /** FUSE passthrough of open files' I/O: where the kernel has it (auto), required (on), or never (off). */
+  passthrough: PassthroughMode;
   /** MS_* flags for mount(2). */
   mountFlags: number;
   foreground: boolean;

@@ -6,6 +6,7 @@ import {
   MS_RELATIME, MS_SILENT, MS_STRICTATIME, MS_SYNCHRONOUS,
 } from '../sys/libc.ts';
 import { type Config, UsageError } from './config.ts';
+import type { PassthroughMode } from '../fuse/session.ts';
 
 /** Splits on sep unless preceded by a backslash; keeps escapes for a later unescape. */
 export function splitEscaped(s: string, sep: string): string[] {
@@ -65,13 +66,14 @@ export interface ParsedOptions {
   upperdir: string | null;
   workdir: string | null;
   userxattr: boolean;
+  passthrough: PassthroughMode;
   setFlags: number;
   clearFlags: number;
   source: string | null;
 }
 
 export function emptyOptions(): ParsedOptions {
-  return { lowerdirs: [], upperdir: null, workdir: null, userxattr: false, setFlags: 0, clearFlags: 0, source: null };
+  return { lowerdirs: [], upperdir: null, workdir: null, userxattr: false, passthrough: 'auto', setFlags: 0, clearFlags: 0, source: null };
 }
 
 /** Applies one -o argument (comma separated list) to acc. */
@@ -94,6 +96,9 @@ export function parseOptionString(opts: string, acc: ParsedOptions): ParsedOptio
       acc[key] = unescape(value);
     } else if (key === 'userxattr' && value === null) {
       acc.userxattr = true;
+    } else if (key === 'passthrough') {
+      if (value !== 'auto' && value !== 'on' && value !== 'off') throw new UsageError(`option ${raw}: passthrough= takes auto, on or off`);
+      acc.passthrough = value;
     } else if (key === 'fsname' && value !== null && value !== '') {
       acc.source = unescape(value);
     } else if (value === null && key in FLAG_OPTIONS) {
@@ -131,6 +136,7 @@ export function toConfig(p: ParsedOptions, mountpoint: string, rest: Partial<Con
     mountpoint,
     source: p.source ?? rest.source ?? 'unionref',
     userxattr: p.userxattr,
+    passthrough: p.passthrough,
     mountFlags: flags,
     foreground: rest.foreground ?? false,
     debug: rest.debug ?? false,

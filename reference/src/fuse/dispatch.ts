@@ -4,7 +4,7 @@
 import type { Ctx, Entry, Filesystem, Opened } from './filesystem.ts';
 import {
   attrOut, decodeDev, EMPTY, entryOut, FATTR_ATIME, FATTR_ATIME_NOW, FATTR_FH, FATTR_GID, FATTR_MODE, FATTR_MTIME,
-  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_DIRECT_IO, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
+  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_DIRECT_IO, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
   OUT_HEADER_SIZE, statfsOut, u32Out, writeDirent,
 } from './protocol.ts';
 import type { Request } from './request.ts';
@@ -27,7 +27,8 @@ export interface Replier {
 const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid });
 
 const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, { entrySec: e.entryTtl, attrSec: e.attrTtl });
-const openBody = (o: Opened): Buffer => openOut(o.fh, o.directIo ? FOPEN_DIRECT_IO : 0);
+const openBody = (o: Opened): Buffer =>
+  (o.backingId !== undefined ? openOut(o.fh, FOPEN_PASSTHROUGH, o.backingId) : openOut(o.fh, o.directIo ? FOPEN_DIRECT_IO : 0));
 const sizeOrBody = (r: Buffer | number): Buffer => (typeof r === 'number' ? u32Out(r) : r);
 
 function timeIn(req: Request, valid: number, setBit: number, nowBit: number, secOff: number, nsecOff: number): TimeSpec | undefined {

@@ -23,6 +23,8 @@ export interface Opened {
   fh: number;
   /** FOPEN_DIRECT_IO: bypass the page cache for this handle. */
   directIo: boolean;
+  /** FOPEN_PASSTHROUGH: the kernel does the handle's I/O on this backing file itself. */
+  backingId?: number;
 }
 
 /** SETATTR: only the fields present change. Times may be NOW. */
@@ -40,7 +42,21 @@ export interface SetattrIn {
 /** Receives readdir entries; returns false when the reply is full. */
 export type DirentSink = (ino: bigint, type: number, name: Buffer, nextOffset: number) => boolean;
 
-export interface InitInfo { minor: number; directIoAllowMmap: boolean }
+/** Backing files of FUSE passthrough, registered on the connection. */
+export interface Backing {
+  /** The backing id of an open fd; throws FsError where the kernel refuses it. */
+  open(fd: number): number;
+  close(backingId: number): void;
+}
+
+/** passthrough: null where it is off or the kernel lacks it. */
+export interface InitInfo {
+  minor: number;
+  directIoAllowMmap: boolean;
+  passthrough: Backing | null;
+  /** The kernel must refetch this node's attributes: told before the current reply (see Session). */
+  invalidateAttrsNow(nodeid: number): void;
+}
 
 export interface Filesystem {
   init(info: InitInfo): void;

@@ -1,10 +1,10 @@
-// FUSE kernel protocol (linux/fuse.h, 7.39 subset): opcodes, flags and the
+// FUSE kernel protocol (linux/fuse.h, 7.40 subset): opcodes, flags and the
 // fixed-layout structures the reference reads and writes.
 import { makedev, type Ts } from '../sys/stat.ts';
 
 export const FUSE_KERNEL_VERSION = 7;
-/** The highest minor the reference speaks; 7.39 adds FUSE_DIRECT_IO_ALLOW_MMAP. */
-export const FUSE_MAX_MINOR = 39;
+/** The highest minor the reference speaks; 7.40 adds FUSE_PASSTHROUGH. */
+export const FUSE_MAX_MINOR = 40;
 export const FUSE_ROOT_ID = 1;
 
 export const Op = {
@@ -29,6 +29,8 @@ export const FUSE_MAX_PAGES = 1 << 22;
 export const FUSE_INIT_EXT = 1 << 30;
 /** flags2 bit (flag bit 36): mmap allowed on FOPEN_DIRECT_IO files. */
 export const FUSE2_DIRECT_IO_ALLOW_MMAP = 1 << 4;
+/** flags2 bit (flag bit 37): open replies may name a backing file (FOPEN_PASSTHROUGH). */
+export const FUSE2_PASSTHROUGH = 1 << 5;
 
 // setattr valid bits
 export const FATTR_MODE = 1 << 0;
@@ -45,6 +47,7 @@ export const FATTR_CTIME = 1 << 10;
 // open reply flags
 export const FOPEN_DIRECT_IO = 1 << 0;
 export const FOPEN_KEEP_CACHE = 1 << 1;
+export const FOPEN_PASSTHROUGH = 1 << 7;
 
 export const FUSE_GETATTR_FH = 1 << 0;
 export const FUSE_FSYNC_FDATASYNC = 1 << 0;
@@ -143,10 +146,11 @@ function writeValidity(b: Buffer, secOff: number, nsecOff: number, seconds: numb
   b.writeUInt32LE(Math.round((seconds - whole) * 1e9), nsecOff);
 }
 
-export function openOut(fh: number, openFlags: number): Buffer {
+export function openOut(fh: number, openFlags: number, backingId = 0): Buffer {
   const b = Buffer.alloc(16);
   b.writeBigUInt64LE(BigInt(fh), 0);
   b.writeUInt32LE(openFlags, 8);
+  b.writeInt32LE(backingId, 12);
   return b;
 }
 

@@ -4,20 +4,26 @@
 import * as fs from 'node:fs';
 import { E, errnoName, errnoOf } from '../sys/errno.ts';
 import {
-  FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
+  FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE2_PASSTHROUGH, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
   FUSE_KERNEL_VERSION, FUSE_MAX_MINOR, FUSE_MAX_PAGES, FUSE_PARALLEL_DIROPS, IN_HEADER_SIZE, Op, OP_NAMES,
   OUT_HEADER_SIZE,
 } from './protocol.ts';
 import { Request } from './request.ts';
 import { type Handler, handlers } from './dispatch.ts';
-import type { Filesystem, InitInfo } from './filesystem.ts';
+import type { Backing, Filesystem, InitInfo } from './filesystem.ts';
+import { backingClose, backingOpen } from '../sys/fusedev.ts';
 
 export const MAX_PAGES = 256;
 const FUSE_NOTIFY_INVAL_INODE = 2;
 export const MAX_WRITE = MAX_PAGES * 4096;
 
+/** FUSE passthrough: where the kernel offers it (auto), required (on), or never. */
+export type PassthroughMode = 'auto' | 'on' | 'off';
+
 export interface SessionOptions {
   debug: boolean;
+  /** Default off. */
+  passthrough?: PassthroughMode;
   log: (line: string) => void;
   onInit: (info: InitInfo) => void;
 }
@@ -46,20 +52,26 @@ export class Session {
   }
 
   private flushInvalidations(): void {
-    while (this.staleAttrs.length > 0) {
-      const nodeid = this.staleAttrs.pop()!;
-      const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
-      b.writeUInt32LE(b.length, 0);
-      b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
-      b.writeBigUInt64LE(0n, 8);
-      b.writeBigUInt64LE(BigInt(nodeid), 16);
-      b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
-      b.writeBigInt64LE(0n, 32);
-      try {
-        fs.writeSync(this.fd, b);
-      } catch {
-        // ENOENT: the kernel has already forgotten the node
-      }
+    while (this.staleAttrs.length > 0) this.invalidateAttrsNow(this.staleAttrs.pop()!);
+  }
+
+  /**
+   * FUSE_NOTIFY_INVAL_INODE for the attributes only, at once: before the
+   * reply, so the caller cannot see the old attributes after it returns.
+   * Safe where the request holds no lock of the inode (FLUSH).
+   */
+  invalidateAttrsNow(nodeid: number): void {
+    const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
+    b.writeUInt32LE(b.length, 0);
+    b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
+    b.writeBigUInt64LE(0n, 8);
+    b.writeBigUInt64LE(BigInt(nodeid), 16);
+    b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
+    b.writeBigInt64LE(0n, 32);
+    try {
+      fs.writeSync(this.fd, b);
+    } catch {
+      // ENOENT: the kernel has already forgotten the node
     }
   }
 
@@ -145,7 +157,14 @@ export class Session {
     const useMinor = Math.min(minor, FUSE_MAX_MINOR);
     const want = FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_AUTO_INVAL_DATA | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_INIT_EXT;
     const outFlags = flags & want;
-    const outFlags2 = useMinor >= 39 ? flags2 & FUSE2_DIRECT_IO_ALLOW_MMAP : 0;
+    const mode = this.opts.passthrough ?? 'off';
+    const passthrough = mode !== 'off' && useMinor >= 40 && (flags2 & FUSE2_PASSTHROUGH) !== 0;
+    if (mode === 'on' && !passthrough) {
+      this.opts.log(`passthrough=on: the kernel (FUSE ${major}.${minor}) does not offer FUSE_PASSTHROUGH`);
+      this.reply(req, -E.EPROTO);
+      return;
+    }
+    const outFlags2 = (useMinor >= 39 ? flags2 & FUSE2_DIRECT_IO_ALLOW_MMAP : 0) | (passthrough ? FUSE2_PASSTHROUGH : 0);
     const b = Buffer.alloc(64);
     b.writeUInt32LE(FUSE_KERNEL_VERSION, 0);
     b.writeUInt32LE(useMinor, 4);
@@ -157,10 +176,17 @@ export class Session {
     b.writeUInt32LE(1, 24); // time_gran: nanoseconds
     b.writeUInt16LE((flags & FUSE_MAX_PAGES) !== 0 ? MAX_PAGES : 0, 28);
     b.writeUInt32LE(outFlags2, 32);
+    b.writeUInt32LE(passthrough ? 1 : 0, 36); // max_stack_depth: layers on a filesystem that stacks on none
     b.copy(this.out, OUT_HEADER_SIZE);
     this.send(req.unique, 0, OUT_HEADER_SIZE + 64);
     this.initialized = true;
-    const info: InitInfo = { minor: useMinor, directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0 };
+    const backing: Backing = { open: (fd) => backingOpen(this.fd, fd), close: (id) => backingClose(this.fd, id) };
+    const info: InitInfo = {
+      minor: useMinor,
+      directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0,
+      passthrough: passthrough ? backing : null,
+      invalidateAttrsNow: (nodeid) => this.invalidateAttrsNow(nodeid),
+    };
     this.filesystem.init?.(info);
     this.opts.onInit(info);
   }

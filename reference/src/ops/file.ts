@@ -48,9 +48,16 @@ export function open(u: Union, node: Node, flags: number): Opened {
       fd = openAt(at, C.O_RDONLY);
     }
   }
-  const fh = u.handles.add({ kind: 'file', fd, node, upper });
+  // Lower files back no passthrough open while a copyup can come (see union/backing.ts).
+  const backingId = upper || u.readonly ? backingFor(u, node, fd) : undefined;
+  const fh = u.handles.add({ kind: 'file', fd, node, upper, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { fh, directIo: !upper && u.directIoLower };
+  return { fh, directIo: !upper && u.directIoLower, backingId };
+}
+
+/** The passthrough backing id for a new handle of node's upper file, if the kernel does its I/O. */
+function backingFor(u: Union, node: Node, fd: number): number | undefined {
+  return u.backings?.attach(node, fd) ?? undefined;
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
@@ -64,9 +71,10 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   });
   const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
-  const fh = u.handles.add({ kind: 'file', fd, node, upper: true });
+  const backingId = backingFor(u, node, fd);
+  const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { entry, opened: { fh, directIo: false } };
+  return { entry, opened: { fh, directIo: false, backingId } };
 }
 
 export function read(u: Union, fh: number, offset: number, size: number, buf: Buffer, off: number): number {
@@ -77,9 +85,16 @@ export function write(u: Union, fh: number, offset: number, data: Buffer): numbe
   return fs.writeSync(u.handles.file(fh).fd, data, 0, data.length, offset);
 }
 
+/** close(2) of an fd: what the kernel wrote through passthrough (mmap too) shows in the attributes. */
+export function flush(u: Union, fh: number): void {
+  const h = u.handles.file(fh);
+  if (h.backed) u.backings?.flushed(h.node, h.fd);
+}
+
 export function release(u: Union, fh: number): void {
   const h = u.handles.remove(fh);
   if (h !== undefined) {
+    if (h.kind === 'file' && h.backed) u.backings?.release(h.node);
     h.node.handles.delete(fh);
     u.nodes.released(h.node);
   }

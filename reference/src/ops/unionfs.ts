@@ -7,11 +7,12 @@ import type {
 import type { StatfsInfo } from '../fuse/protocol.ts';
 import type { Node } from '../union/nodes.ts';
 import { Union, type UnionOptions } from '../union/union.ts';
+import { Backings } from '../union/backing.ts';
 import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
 import { rename } from './rename.ts';
-import { create, fallocate, fsync, open, read, release, write } from './file.ts';
+import { create, fallocate, flush, fsync, open, read, release, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
 
@@ -26,7 +27,10 @@ export class UnionFs implements Filesystem {
     return this.u.nodes.get(id);
   }
 
-  init(info: InitInfo): void { this.u.directIoLower = info.directIoAllowMmap; }
+  init(info: InitInfo): void {
+    this.u.directIoLower = info.directIoAllowMmap;
+    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, (n) => info.invalidateAttrsNow(n.id));
+  }
   settle(): void { this.u.settle(); }
   /** Releases every fd the union holds (the layer roots belong to the caller). */
   close(): void { this.u.close(); }
@@ -57,7 +61,7 @@ export class UnionFs implements Filesystem {
   }
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
   write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }
-  flush(): void {}
+  flush(fh: number): void { flush(this.u, fh); }
   release(fh: number): void { release(this.u, fh); }
   fsync(fh: number, datasync: boolean): void { fsync(this.u, fh, datasync); }
   fallocate(fh: number, mode: number, offset: number, length: number): void { fallocate(this.u, fh, mode, offset, length); }

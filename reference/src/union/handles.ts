@@ -5,7 +5,8 @@ import { closeFd } from '../sys/at.ts';
 import { E, FsError } from '../sys/errno.ts';
 import type { Node } from './nodes.ts';
 
-export interface FileHandle { kind: 'file'; fd: number; node: Node; upper: boolean }
+/** backed: the kernel does its I/O through the node's passthrough backing file (union/backing.ts). */
+export interface FileHandle { kind: 'file'; fd: number; node: Node; upper: boolean; backed: boolean }
 
 export interface DirEntry { name: Buffer; ino: bigint; type: number }
 

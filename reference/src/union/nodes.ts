@@ -30,7 +30,16 @@ export interface Node {
   handles: Set<number>;
   /** Cached merged listing for the st_nlink of merged directories. */
   listing: { stamp: number; dirs: number } | null;
+  /** The passthrough backing file its open handles share (union/backing.ts). */
+  backing: NodeBacking | null;
 }
+
+/**
+ * A registered backing file: every passthrough open of one kernel inode must
+ * name the same one. changeStamp: its ctime and size as the kernel last
+ * learnt them from the server.
+ */
+export interface NodeBacking { id: number; users: number; changeStamp: string }
 
 export class Nodes {
   readonly root: Node;
@@ -40,7 +49,7 @@ export class Nodes {
 
   /** onDrop: the node lost its name or was freed (its cached directory fds go). */
   constructor(rootRes: Resolution, private readonly onDrop: (n: Node) => void) {
-    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null };
+    this.root = { id: FUSE_ROOT_ID, parent: null, name: '', nlookup: 1, orphan: false, res: rootRes, handles: new Set(), listing: null, backing: null };
     this.byId.set(FUSE_ROOT_ID, this.root);
   }
 
@@ -63,12 +72,19 @@ export class Nodes {
     const k = this.key(parent, name);
     let n = this.children.get(k);
     if (n === undefined) {
-      n = { id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null };
-      this.children.set(k, n);
-      this.byId.set(n.id, n);
+      n = this.add(parent, name, res);
     } else {
       n.res = res;
     }
+    return n;
+  }
+
+  private add(parent: Node, name: string, res: Resolution): Node {
+    const n: Node = {
+      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
+    };
+    this.children.set(this.key(parent, name), n);
+    this.byId.set(n.id, n);
     return n;
   }
 

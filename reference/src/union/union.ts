@@ -18,6 +18,7 @@ import { type Layer, type LayerFds, Layers } from './layers.ts';
 import { type Node, Nodes, type Resolution } from './nodes.ts';
 import { Workdir } from './workdir.ts';
 import { Handles } from './handles.ts';
+import type { Backings } from './backing.ts';
 import { countSubdirs } from './merge.ts';
 
 export const S_IFMT = fs.constants.S_IFMT;
@@ -47,6 +48,8 @@ export class Union {
   stamp = 0;
   /** Lower files are opened FOPEN_DIRECT_IO (set once the kernel allows mmap on such files). */
   directIoLower = false;
+  /** FUSE passthrough, where the kernel offers it and the mount wants it. */
+  backings: Backings | null = null;
 
   constructor(opts: UnionOptions) {
     this.layers = new Layers(opts.fds);
