@@ -155,7 +155,7 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handl
     return EMPTY;
   });
   on(Op.GETXATTR, 'getxattr', (f, req) => sizeOrBody(f.getxattr(req.nodeid, req.str(8)[0], req.u32(0))));
-  on(Op.LISTXATTR, 'listxattr', (f, req) => sizeOrBody(f.listxattr(req.nodeid, req.u32(0))));
+  on(Op.LISTXATTR, 'listxattr', (f, req) => sizeOrBody(f.listxattr(ctxOf(req), req.nodeid, req.u32(0))));
   on(Op.REMOVEXATTR, 'removexattr', (f, req) => {
     f.removexattr(ctxOf(req), req.nodeid, req.str(0)[0]);
     return EMPTY;

@@ -75,6 +75,6 @@ export interface Filesystem {
   setxattr(ctx: Ctx, node: number, name: string, value: Buffer, flags: number): void;
   /** size 0: the value's length; else the value (ERANGE if longer than size). */
   getxattr(node: number, name: string, size: number): Buffer | number;
-  listxattr(node: number, size: number): Buffer | number;
+  listxattr(ctx: Ctx, node: number, size: number): Buffer | number;
   removexattr(ctx: Ctx, node: number, name: string): void;
 }

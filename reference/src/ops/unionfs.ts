@@ -14,6 +14,7 @@ import { rename } from './rename.ts';
 import { create, fallocate, fsync, open, read, release, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
+import { hasSysAdmin } from '../sys/caps.ts';
 
 export class UnionFs implements Filesystem {
   readonly u: Union;
@@ -70,6 +71,6 @@ export class UnionFs implements Filesystem {
     setxattr(this.u, this.node(node), name, value, flags);
   }
   getxattr(node: number, name: string, size: number): Buffer | number { return getxattr(this.u, this.node(node), name, size); }
-  listxattr(node: number, size: number): Buffer | number { return listxattr(this.u, this.node(node), size); }
+  listxattr(ctx: Ctx, node: number, size: number): Buffer | number { return listxattr(this.u, this.node(node), size, hasSysAdmin(ctx.pid, ctx.uid)); }
   removexattr(_ctx: Ctx, node: number, name: string): void { removexattr(this.u, this.node(node), name); }
 }
