@@ -60,6 +60,7 @@ export interface Filesystem {
   rename(ctx: Ctx, parent: number, name: string, newParent: number, newName: string, flags: number): void;
   open(ctx: Ctx, node: number, flags: number): Opened;
   create(ctx: Ctx, parent: number, name: string, flags: number, mode: number): { entry: Entry; opened: Opened };
+  tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened };
   /** Reads into buf at off; returns the byte count. */
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number;
   write(fh: number, offset: number, data: Buffer): number;

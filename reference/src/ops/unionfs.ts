@@ -11,7 +11,7 @@ import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
 import { rename } from './rename.ts';
-import { create, fallocate, fsync, open, read, release, write } from './file.ts';
+import { create, fallocate, fsync, open, read, release, tmpfile, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
 import { hasSysAdmin } from '../sys/caps.ts';
@@ -55,6 +55,9 @@ export class UnionFs implements Filesystem {
   open(_ctx: Ctx, node: number, flags: number): Opened { return open(this.u, this.node(node), flags); }
   create(ctx: Ctx, parent: number, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
     return create(this.u, ctx, this.node(parent), name, flags, mode);
+  }
+  tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened } {
+    return tmpfile(this.u, ctx, this.node(parent), flags, mode);
   }
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
   write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }

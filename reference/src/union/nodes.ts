@@ -25,6 +25,8 @@ export interface Node {
   nlookup: number;
   /** Unlinked or replaced while the kernel still knew it. */
   orphan: boolean;
+  /** An O_TMPFILE file: made without a name (an orphan from the start), which linkat() may give it. */
+  tmpfile?: true;
   res: Resolution;
   /** Open file handles on this node (used to answer fstat after unlink). */
   handles: Set<number>;
@@ -69,6 +71,13 @@ export class Nodes {
     } else {
       n.res = res;
     }
+    return n;
+  }
+
+  /** A node for an O_TMPFILE file: known by its id alone. */
+  unnamed(res: Resolution): Node {
+    const n: Node = { id: this.nextId++, parent: null, name: '', nlookup: 0, orphan: true, tmpfile: true, res, handles: new Set(), listing: null };
+    this.byId.set(n.id, n);
     return n;
   }
 
