@@ -59,7 +59,7 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
   } catch {
     // cosmetic
   }
-  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded);
+  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded, origin !== null);
 }
 
 function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | undefined): void {
