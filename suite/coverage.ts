@@ -92,7 +92,7 @@ export const FIELD_BEHAVIOURS: FieldBehaviour[] = [
   f('stale-fd-mmap', 'stale read-only fds and mmaps after copyup', 'ro-fd/read-after-copyup/', 'mmap/'),
   f('timestamps', 'timestamps (nanoseconds, UTIME_NOW, UTIME_OMIT)', 'times/', 'copyup/utimes/'),
   f('xattrs-caps-copyup', 'xattrs and file capabilities on copyup', 'copyup/setxattr/', 'secattr/capability/', 'secattr/list/'),
-  f('ownership-other-user', 'ownership and permission for a user other than the mounter (the userxattr variant itself: not yet)', 'secattr/setid/', 'access/', 'exec/as-user/'),
+  f('ownership-other-user', 'ownership and permission for a user other than the mounter (unprivileged mounts: TARGET=overlayfs:userxattr, reference:userxattr)', 'secattr/setid/', 'access/', 'exec/as-user/'),
   f('readdir-seek', 'readdir consistency and seek', 'readdir/', 'held/big-readdir/'),
   // The calls the issue names.
   f('mmap-across-copyup', 'MAP_SHARED/MAP_PRIVATE mappings made before a copyup, read after it', 'mmap/write/', 'mmap/truncate/', 'mmap/chmod/', 'mmap/setxattr/'),
