@@ -28,6 +28,7 @@ export class UserNamespace implements MountSpace {
   static async start(): Promise<UserNamespace> {
     const holder = spawn('unshare', ['--user', '--mount', '--propagation=private', '--', 'sh', '-c', 'echo ready; exec cat'], { stdio: ['pipe', 'pipe', 'pipe'] });
     holders.add(holder);
+    holder.once('exit', () => holders.delete(holder));
     let stderr = '';
     holder.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const ready = await new Promise<boolean>((resolve) => {
@@ -36,9 +37,15 @@ export class UserNamespace implements MountSpace {
       holder.once('error', () => resolve(false));
     });
     if (!ready || holder.pid === undefined) throw new Error(`unshare --user --mount: ${stderr.trim() || 'exited before the namespace was made'}`);
-    writeFileSync(`/proc/${holder.pid}/uid_map`, '0 0 1\n');
-    writeFileSync(`/proc/${holder.pid}/gid_map`, '0 0 1\n');
-    return new UserNamespace(holder as ChildProcess & { pid: number });
+    const ns = new UserNamespace(holder as ChildProcess & { pid: number });
+    try {
+      writeFileSync(`/proc/${holder.pid}/uid_map`, '0 0 1\n');
+      writeFileSync(`/proc/${holder.pid}/gid_map`, '0 0 1\n');
+    } catch (e) {
+      await ns.close();
+      throw new Error(`mapping root into the user namespace: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    return ns;
   }
 
   /** argv run inside the namespace, as its root. */
@@ -61,7 +68,6 @@ export class UserNamespace implements MountSpace {
     const exited = new Promise<void>((r) => this.holder.once('exit', () => r()));
     this.holder.stdin!.end();
     await exited;
-    holders.delete(this.holder);
   }
 }
 
