@@ -94,6 +94,8 @@ export interface SpawnOptions {
   v8Flags?: string;
   /** Says in words why the process ended, when its status means more than a number (ssh's 255: the connection was lost). */
   describeExit?: (code: number | null, signal: NodeJS.Signals | null) => string | undefined;
+  /** A command the executor runs under, which must exec it (nsenter ...: the same pid). */
+  prefix?: string[];
 }
 
 export class ExecutorClient {
@@ -142,7 +144,8 @@ export class ExecutorClient {
    */
   static spawnLocal(workspace: string, options: SpawnOptions = {}, bundle?: string): ExecutorClient {
     const args = bundle ? [bundle] : ['--import', import.meta.resolve('tsx'), MAIN];
-    const child = spawn(process.execPath, [...args, '--workspace', workspace], {
+    const argv = [...(options.prefix ?? []), process.execPath, ...args, '--workspace', workspace];
+    const child = spawn(argv[0]!, argv.slice(1), {
       env: options.v8Flags ? { ...process.env, [V8_FLAGS_ENV]: options.v8Flags } : process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

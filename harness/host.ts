@@ -4,6 +4,8 @@ import type { Workspace } from './workspace.ts';
 
 export interface Host {
   name: string;
+  /** This machine (its workspace on a tmpfs of its own, a lane per core). */
+  local?: boolean;
   /** Runs argv (no shell); never throws for a non-zero exit. */
   run(argv: string[], opts?: { timeoutMs?: number }): Promise<CommandResult>;
   /** A fresh scratch directory for one run, with an executor to work in it. */
@@ -12,6 +14,7 @@ export interface Host {
 
 export const localHost: Host = {
   name: 'local',
+  local: true,
   run: runLocal,
   workspace: async () => (await import('./workspace.ts')).localWorkspace(),
 };

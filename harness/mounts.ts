@@ -12,9 +12,10 @@ export interface MountInfo {
 /** The kernel writes space, tab, newline and backslash in paths as \ooo. */
 const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
-export function mountTable(): MountInfo[] {
+/** `from`: another process's table (/proc/PID/mountinfo), seen from its mount namespace. */
+export function mountTable(from = '/proc/self/mountinfo'): MountInfo[] {
   const out: MountInfo[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+  for (const line of readFileSync(from, 'utf8').split('\n')) {
     const f = line.split(' ');
     const sep = f.indexOf('-');
     if (sep < 0 || f.length < 10) continue;
@@ -29,3 +30,12 @@ export const mountInfo = (mnt: string): MountInfo | undefined => mountTable().re
 /** Mount points at or below `dir`, in mount order. */
 export const mountsUnder = (dir: string): string[] =>
   mountTable().map((m) => m.mountPoint).filter((m) => m === dir || m.startsWith(`${dir}/`));
+
+/** Where a target's mounts live: this process's mount namespace, or a user namespace's (targets/userns.ts). */
+export interface MountSpace {
+  /** argv run where the mounts are. */
+  enter(argv: string[]): string[];
+  table(): MountInfo[];
+}
+
+export const ownMounts: MountSpace = { enter: (argv) => argv, table: () => mountTable() };

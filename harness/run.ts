@@ -2,7 +2,6 @@
 // lanes that each have an executor of their own.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { localHost } from './host.ts';
 import type { Case } from '../suite/dsl.ts';
 import { problems } from '../suite/dsl.ts';
 import { judge, verdictText, type Judged } from './classify.ts';
@@ -38,7 +37,7 @@ export interface RunOptions {
 
 /** One lane per core on this machine (at most 4); one for a remote host, whose link is the limit. */
 export function defaultJobs(target: Target): number {
-  return target.host === localHost ? Math.min(availableParallelism(), 4) : 1;
+  return target.host.local === true ? Math.min(availableParallelism(), 4) : 1;
 }
 
 /** Where a lane is: its executor, replaced when a case kills it. */
@@ -73,7 +72,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
   cleanup.add(() => ws.dispose());
   cleanup.add(() => target.close?.());
   // A kernel target's run on this machine is short: no optimizing compiler (v8-flags.ts).
-  const quick = target.host === localHost && target.mount(target.layout(workspace, 1)).every((a) => 'send' in a);
+  const quick = target.host.local === true && target.mount(target.layout(workspace, 1)).every((a) => 'send' in a);
   applyV8Flags(quickRunFlags(quick));
   const spawn = () => ws.spawnExecutor({ quick });
   const results: (CaseResult | undefined)[] = new Array(cases.length);
@@ -112,6 +111,8 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     const bad = problems(c);
     if (bad.length) return { id, verdict: { class: 'fail', why: 'broken-case' }, error: bad.join('; '), ms: 0, ops: 0 };
     if (skip) return { id, verdict: { class: 'skip', why: skip.tag }, ms: 0, ops: 0 };
+    const cannot = target.skipCase?.(c) ?? null;
+    if (cannot !== null) return { id, verdict: { class: 'skip', why: cannot }, ms: 0, ops: 0 };
     const caseDir = join(workspace, String(i).padStart(4, '0'));
     const layout = caseLayout(c, target, caseDir);
     const mountCleanup = cleanup.add(async () => {

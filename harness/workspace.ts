@@ -11,8 +11,8 @@ import { runLocal } from './command.ts';
 export interface Workspace {
   /** Absolute path on the target's machine. */
   dir: string;
-  /** Starts an executor confined to `dir`; `quick`: for a short run (v8-flags.ts). */
-  spawnExecutor(opts?: { quick?: boolean }): Promise<ExecutorClient>;
+  /** Starts an executor confined to `dir`; `quick`: for a short run (v8-flags.ts); `prefix`: the command it runs under (nsenter ...). */
+  spawnExecutor(opts?: { quick?: boolean; prefix?: string[] }): Promise<ExecutorClient>;
   /** Removes a case's directory, now or soon; never through a mount (that would reach into an upper layer). */
   removeCaseDir(dir: string): Promise<void>;
   /** Removes the whole scratch directory. */
@@ -43,7 +43,7 @@ export async function localWorkspace(): Promise<Workspace> {
   const removal = new BatchRemoval();
   return {
     dir,
-    spawnExecutor: async (opts) => ExecutorClient.spawnLocal(dir, { v8Flags: quickRunFlags(opts?.quick ?? false) }, await bundle),
+    spawnExecutor: async (opts) => ExecutorClient.spawnLocal(dir, { v8Flags: quickRunFlags(opts?.quick ?? false), ...(opts?.prefix ? { prefix: opts.prefix } : {}) }, await bundle),
     removeCaseDir: async (caseDir) => removal.add(caseDir),
     dispose: async () => {
       await removal.flush();

@@ -92,7 +92,7 @@ export const FIELD_BEHAVIOURS: FieldBehaviour[] = [
   f('stale-fd-mmap', 'stale read-only fds and mmaps after copyup', 'ro-fd/read-after-copyup/', 'mmap/'),
   f('timestamps', 'timestamps (nanoseconds, UTIME_NOW, UTIME_OMIT)', 'times/', 'copyup/utimes/'),
   f('xattrs-caps-copyup', 'xattrs and file capabilities on copyup', 'copyup/setxattr/', 'secattr/capability/', 'secattr/list/'),
-  f('ownership-other-user', 'ownership and permission for a user other than the mounter (the userxattr variant itself: not yet)', 'secattr/setid/', 'access/', 'exec/as-user/'),
+  f('ownership-other-user', 'ownership and permission for a user other than the mounter (unprivileged mounts: TARGET=overlayfs:userxattr, reference:userxattr)', 'secattr/setid/', 'access/', 'exec/as-user/'),
   f('readdir-seek', 'readdir consistency and seek', 'readdir/', 'held/big-readdir/'),
   // The calls the issue names.
   f('mmap-across-copyup', 'MAP_SHARED/MAP_PRIVATE mappings made before a copyup, read after it', 'mmap/write/', 'mmap/truncate/', 'mmap/chmod/', 'mmap/setxattr/'),
@@ -108,13 +108,13 @@ export const FIELD_BEHAVIOURS: FieldBehaviour[] = [
   f('exec-copied-up', 'exec of a file that was copied up', 'exec/after-chmod/', 'exec/after-append/', 'exec/after-rewrite/'),
   f('setid-other-user', 'setuid/setgid after a write by another user', 'secattr/setid/'),
   f('trusted-security-list', 'trusted.* and security.* as listed through the union', 'secattr/list/'),
-  f('statfs', 'statfs/fstatfs on the union', 'statfs/'),
+  f('statfs', 'statfs/fstatfs on the union: f_type, and the top layer\'s size and free space', 'statfs/'),
   f('faccessat', 'access/faccessat (AT_EACCESS) as another user', 'access/'),
   f('st-dev', 'st_dev of directories and non-directories, before and after copyup', 'stdev/'),
   f('path-max', 'paths at PATH_MAX-1, and deeper through a held directory', 'depth/', 'deeper/'),
   f('name-max', 'NAME_MAX names at every layer position', 'namemax/'),
   f('held-dir-rmdir', 'an open fd of a lower directory across rmdir + mkdir', 'held/rmdir-mkdir/'),
-  f('held-dir-copyup', 'opens through a held lower directory (as after fchdir), then a copyup inside it', 'held/openat-'),
+  f('held-dir-copyup', 'fchdir into a lower directory (or opens through a held one), then a copyup inside it', 'held/fchdir-copyup/', 'held/openat-'),
   f('big-dir-seekdir', 'a 10,000-entry merged directory with seekdir to every 100th offset', 'held/big-readdir/'),
 ];
 

@@ -25,6 +25,8 @@ export const TAGS = {
     'linking an O_TMPFILE file into a directory that has a lower layer gives the directory above it a new ctime, though none of that directory\'s entries changed (overlayfs)',
   'fstat-by-inode':
     'fstat() on an fd opened before a copyup reports the copy\'s attributes while reads still return the lower data: FUSE answers fstat by inode, not by open file',
+  'userns-no-origin':
+    'mounted in a user namespace (overlayfs userxattr, unprivileged), overlayfs does not decode a copy\'s origin (decoding a file handle needs CAP_DAC_READ_SEARCH outside it): a name looked up afresh (another hard link, after a remount) reports the upper inode\'s st_ino, not the lower one the object had',
   posix:
     'a plain POSIX directory behaves differently here: the union semantics the spec documents differ by design',
 } as const;

@@ -2,6 +2,7 @@
 // run-file.ts, fsinfo.ts, seek-scan.ts, and openat in ops.ts), on a plain directory:
 // what each answers, and that none can kill or hang the executor.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +72,36 @@ t.test('field ops on a plain directory', async (t) => {
   t.equal(fs.readFileSync(path.join(root, 'd/t'), 'utf8'), 'tmp');
   t.match(await call({ op: 'faccessat', path: 'f', mode: 2, flags: ['AT_EACCESS'], cred: { uid: 1000, gid: 1000 } }), { ok: false, errno: 'EACCES' });
   t.match(await call({ op: 'reset' }), { ok: true }, 'reset unmaps, closes and releases what is held');
+});
+
+t.test('fchdir, opencwd and statfsupper', async (t) => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'field-ops-test-'));
+  const root = path.join(ws, 'root');
+  const other = path.join(ws, 'other');
+  fs.mkdirSync(path.join(root, 'd'), { recursive: true });
+  fs.mkdirSync(other);
+  fs.writeFileSync(path.join(root, 'd/f'), 'in d\n');
+  fs.writeFileSync(path.join(root, 'f'), 'at root\n');
+  const c = ExecutorClient.spawnLocal(ws);
+  t.teardown(async () => {
+    await c.close();
+    spawnSync('umount', [other]);
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+  const call = (op: ExecutorCall) => c.call(op, 15_000);
+  await call({ op: 'root', path: root });
+  await call({ op: 'open', path: 'd', flags: ['O_RDONLY', 'O_DIRECTORY'], fd: 'H' });
+  t.match(await call({ op: 'fchdir', fd: 'H' }), { ok: true, value: 0 });
+  await call({ op: 'close', fd: 'H' });
+  await call({ op: 'opencwd', name: 'f', flags: ['O_RDONLY'], fd: 'r' });
+  t.equal(text(await call({ op: 'read', fd: 'r', len: 16 })), 'in d\n', 'a relative name is found in the working directory, after its fd was closed');
+  t.match(await call({ op: 'opencwd', name: '../f', flags: ['O_RDONLY'], fd: 'esc' }), { ok: false, errno: 'EXDEV' }, 'and cannot climb out of it');
+  t.match(await call({ op: 'fchdir', fd: 'r' }), { ok: false, errno: 'ENOTDIR' });
+  t.match(await call({ op: 'statfsupper', path: 'f', upper: root }), { ok: true, value: 'bsize=upper blocks=upper bfree=upper bavail=upper files=upper ffree=upper' });
+  t.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'field-ops-test', other]).status, 0, 'a tmpfs of 1 MiB');
+  t.match(await call({ op: 'statfsupper', path: 'f', upper: other }), { ok: true, value: /blocks=other/ }, 'another filesystem differs');
+  t.match(await call({ op: 'statfsupper', path: 'f', upper: '/etc' }), { ok: false, refused: /workspace/ }, 'the upper must lie in the workspace');
+  await call({ op: 'reset' });
+  t.match(await call({ op: 'root', path: root }), { ok: true });
+  t.match(await call({ op: 'opencwd', name: 'f', flags: ['O_RDONLY'], fd: 'r2' }), { ok: false }, 'reset leaves the working directory');
 });

@@ -8,51 +8,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
-import { lgetxattr, lsetxattr, mknod } from '../reference/src/sys/libc.ts';
+import { lgetxattr } from '../reference/src/sys/libc.ts';
 import { pathLoc } from '../reference/src/sys/at.ts';
 import { fsUuid, handleOf } from '../reference/src/sys/handle.ts';
 import { encodeOrigin } from '../reference/src/union/origin.ts';
 import { DirStream } from './reference/dirstream.ts';
-import { forceUnmount, isMounted, type Layers, makeLayers, mountUnion, removeLayers, snapshot, writeTree } from './reference/harness.ts';
-
-function fixture(): Layers {
-  const L = makeLayers(2);
-  const [l1, l2] = [L.lowers[0]!, L.lowers[1]!];
-  writeTree(l2, {
-    'base/keep': 'keep from l2', 'base/del': 'del', 'base/dir/a': 'a', 'base/dir/b': 'b', 'base/mergeme/x': 'x',
-    'base/ren': 'ren', 'base/chm': 'chm', 'base/xa': 'xa', 'base/hl1': 'hl', 'base/sym': { symlink: 'keep' },
-    'base/l2only/deep/f': 'deep',
-  });
-  fs.linkSync(path.join(l2, 'base/hl1'), path.join(l2, 'base/hl2'));
-  writeTree(l1, { 'base/keep': 'keep from l1', 'base/l1only': 'l1', 'base/mergeme/z': 'z' });
-  return L;
-}
-
-/** The same changes, applied through whichever mount is at root. */
-function mutate(root: string): void {
-  const P = (p: string): string => path.join(root, 'base', p);
-  fs.unlinkSync(P('del'));
-  fs.unlinkSync(P('dir/a'));
-  fs.unlinkSync(P('dir/b'));
-  fs.rmdirSync(P('dir'));
-  fs.mkdirSync(P('dir'));
-  fs.writeFileSync(P('dir/new'), 'new in opaque dir');
-  fs.writeFileSync(P('mergeme/y'), 'y');
-  fs.unlinkSync(P('mergeme/x'));
-  fs.renameSync(P('ren'), P('renamed'));
-  fs.chmodSync(P('chm'), 0o600);
-  fs.chownSync(P('chm'), 123, 456);
-  lsetxattr(P('xa'), 'user.k', Buffer.from('v'), 0);
-  fs.appendFileSync(P('hl1'), '+more');
-  fs.symlinkSync('keep', P('newsym'));
-  fs.mkdirSync(P('newdir/sub'), { recursive: true });
-  fs.writeFileSync(P('newdir/sub/f'), 'f');
-  mknod(P('fifo'), fs.constants.S_IFIFO | 0o640, 0);
-  fs.truncateSync(P('keep'), 4);
-  fs.writeFileSync(P('l2only/deep/g'), 'g');
-  fs.unlinkSync(P('l2only/deep/f'));
-  fs.linkSync(P('xa'), P('xa-link'));
-}
+import { forceUnmount, isMounted, type Layers, mountUnion, removeLayers, snapshot } from './reference/harness.ts';
+import { fixture, mutate } from './reference/interchange.ts';
 
 function mountKernel(L: Layers): void {
   const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${L.lowers.join(':')},upperdir=${L.upper},workdir=${L.work}`, L.mnt], { encoding: 'utf8' });
@@ -108,6 +70,28 @@ t.test('both ways with userxattr', async (t) => {
   // kernel overlayfs hides user.overlay.* with userxattr, so the comparison covers the tree and user xattrs
   t.same(viaKernel, viaRef);
 });
+
+/** Runs userns-side.ts in a user and mount namespace of its own (`unshare -Urm`): the mount is unprivileged. */
+function inUserNamespace(impl: 'kernel' | 'reference', action: 'mutate' | 'read', L: Layers): Record<string, string> {
+  const side = path.join(import.meta.dirname, 'reference/userns-side.ts');
+  const r = spawnSync('unshare', ['-Urm', process.execPath, '--import', import.meta.resolve('tsx'), side, impl, action, JSON.stringify(L)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${impl} ${action} in a user namespace: ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
+for (const [writer, reader] of [['reference', 'kernel'], ['kernel', 'reference']] as const) {
+  t.test(`unprivileged in a user namespace with userxattr: written through ${writer}, read by ${reader}`, async (t) => {
+    const L = fixture();
+    t.teardown(() => removeLayers(L));
+    const written = inUserNamespace(writer, 'mutate', L);
+    const read = inUserNamespace(reader, 'read', L);
+    t.same(read, written, `${reader} shows the merged tree ${writer} left`);
+    t.same(Object.keys(read).filter((k) => k.startsWith('base/dir/')), ['base/dir/new'], 'the opaque dir hides the lower entries');
+    t.notOk('base/del' in read, 'the whiteout hides the lower file');
+    t.equal(lgetxattr(path.join(L.upper, 'base/dir'), 'user.overlay.opaque')?.toString(), 'y', 'the opaque mark is user.overlay.opaque');
+    t.equal(lgetxattr(path.join(L.upper, 'base/dir'), 'trusted.overlay.opaque'), null, 'and nothing under trusted.overlay.');
+  });
+}
 
 /** st_ino of every name under root, and the names whose d_ino differs from their st_ino. */
 function inodes(root: string): { ino: Record<string, string>; dinoMismatch: string[] } {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr } from '../reference/src/sys/libc.ts';
-import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, writeTree, mountForTest } from './reference/harness.ts';
+import { exists, isOpaque, isWhiteout, makeLayers, mountUnion, removeLayers, runAs, writeTree, mountForTest } from './reference/harness.ts';
 
 const code = (fn: () => unknown): string => {
   try {
@@ -77,4 +77,18 @@ t.test('userxattr: user.overlay.* format', async (t) => {
   t.same(fs.readdirSync(M('d')), []);
   t.same(llistxattr(M('d')), []);
   t.equal(code(() => lsetxattr(M('f'), 'user.overlay.x', Buffer.from('1'), 0)), 'EOPNOTSUPP');
+});
+
+t.test('trusted.* names are listed only to a caller with CAP_SYS_ADMIN, as overlayfs lists them', async (t) => {
+  const L = makeLayers(1);
+  const low = L.lowers[0]!;
+  writeTree(low, { f: 'f' });
+  fs.chmodSync(L.dir, 0o755);
+  lsetxattr(path.join(low, 'f'), 'trusted.t', Buffer.from('t'), 0);
+  lsetxattr(path.join(low, 'f'), 'user.u', Buffer.from('u'), 0);
+  const { M } = await mountForTest(t, L);
+  t.same(llistxattr(M('f')).sort(), ['trusted.t', 'user.u'], 'root lists both');
+  const asUser = runAs(1000, 1000, `import { execFileSync } from 'node:child_process';
+    console.log(JSON.stringify(execFileSync('getfattr', ['-d', '-m', '-', '--absolute-names', ${JSON.stringify(M('f'))}], { encoding: 'utf8' }).match(/^[a-z]+\\.[a-z]+/gm)));`);
+  t.same(JSON.parse(asUser.out), ['user.u'], 'another user lists no trusted.* name');
 });

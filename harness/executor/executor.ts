@@ -13,6 +13,8 @@ import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
 import { parseRequest } from './validate.ts';
 import { scan } from './view.ts';
+import { on } from './case-root.ts';
+import { upperCountsText } from './fsinfo.ts';
 
 export class ExecutorServer {
   private readonly conf: Confinement;
@@ -52,6 +54,7 @@ export class ExecutorServer {
         return null;
       // The fd on the root goes too: it would keep the mount under it busy.
       case 'reset':
+        process.chdir('/'); // a case's fchdir would keep its mount busy
         this.handles.closeAll();
         this.conf.root?.release();
         return null;
@@ -76,6 +79,16 @@ export class ExecutorServer {
       case 'ctimeprobe':
         if (cred) throw new Refused('ctimeprobe runs as the executor itself');
         return ctimeProbe(this.conf.inWorkspace(op.path, 'ctimeprobe path'));
+      case 'statfsupper': {
+        const root = this.conf.root;
+        if (root === null) throw new Refused('statfsupper before root (send a root op first)');
+        const upper = this.conf.inWorkspace(op.upper, 'statfsupper upper');
+        try {
+          return withCred(cred, () => on(root.object(op.path), (at) => upperCountsText(at.dirfd, upper)));
+        } finally {
+          root.afterOp();
+        }
+      }
       case 'scan': {
         const dir = this.conf.inWorkspace(op.path, 'scan path');
         return withCred(cred, () => scan(dir));

@@ -3,9 +3,12 @@
 // rule: statfs(2)'s f_type ("root", or its name where it differs), whether
 // block size, block count and fsid are the root's, and whether st_dev is the
 // root's. Free counts are left out: they change with anything else written
-// to the same disk.
+// to the same disk; upperCountsText compares them with the top layer's, for a
+// case whose top layer has a filesystem of its own.
 
-import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, fstatat, raw, sys } from './libc.ts';
+import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_FLAGS, O_PATH, fstatat, raw, sys } from './libc.ts';
+
+const O_DIRECTORY = O_FLAGS.O_DIRECTORY;
 
 const MAGIC: ReadonlyMap<bigint, string> = new Map([
   [0x794c7630n, 'overlayfs'],
@@ -30,6 +33,35 @@ export function statfsText(fd: number, rootFd: number): string {
   const [st, root] = [statfsOf(fd), statfsOf(rootFd)];
   const type = st.type === root.type ? 'root' : (MAGIC.get(st.type) ?? `0x${st.type.toString(16)}`);
   return `type=${type} namelen=${st.namelen} fs=${st.identity === root.identity ? 'root' : 'other'}`;
+}
+
+const COUNTS = { bsize: 8, blocks: 16, bfree: 24, bavail: 32, files: 40, ffree: 48 } as const;
+const counts = (fd: number): bigint[] => {
+  const b = Buffer.alloc(120);
+  sys('fstatfs', () => raw.fstatfs(fd, b));
+  return Object.values(COUNTS).map((off) => b.readBigInt64LE(off));
+};
+
+/**
+ * `bsize=upper blocks=upper bfree=upper ...`: which of statfs()'s size and free counts of the
+ * object equal those of the directory `upper` (`other` where not). Taken as object, upper,
+ * object again, until the object's two agree (nothing was written between), at most 20 times.
+ * An object on the upper directory's own filesystem (the plain oracle, whose "upper" is the
+ * directory itself, on a scratch filesystem other cases write to) has its counts by identity.
+ */
+export function upperCountsText(fd: number, upper: string): string {
+  const ufd = sys('open', () => raw.open(upper, O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+  try {
+    const same = fstatat(fd, '', AT_EMPTY_PATH).dev === fstatat(ufd, '', AT_EMPTY_PATH).dev;
+    if (same) return Object.keys(COUNTS).map((k) => `${k}=upper`).join(' ');
+    for (let i = 0; ; i++) {
+      const [before, up, after] = [counts(fd), counts(ufd), counts(fd)];
+      if (i < 19 && before.join() !== after.join()) continue;
+      return Object.keys(COUNTS).map((k, j) => `${k}=${before[j] === up[j] ? 'upper' : 'other'}`).join(' ');
+    }
+  } finally {
+    raw.close(ufd);
+  }
 }
 
 /** `root` when the object (not following a final symlink) reports the case root's st_dev, else `other`. */

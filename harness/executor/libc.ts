@@ -99,6 +99,7 @@ export const raw = {
     'int openat(int dirfd, const char *path, int flags, uint32_t mode)',
   ),
   close: fn<(fd: number) => number>('int close(int fd)'),
+  fchdir: fn<(fd: number) => number>('int fchdir(int fd)'),
   read: fn<(fd: number, buf: Buffer, n: number) => number>('intptr_t read(int fd, void *buf, size_t n)'),
   pread: fn<(fd: number, buf: Buffer, n: number, off: number) => number>(
     'intptr_t pread64(int fd, void *buf, size_t n, int64_t off)',

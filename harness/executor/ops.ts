@@ -168,6 +168,18 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
       handles.addFd(op.fd, openat2(dirfd, op.name, flags | O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
       return op.fd;
     }
+    case 'fchdir': {
+      const fd = handles.fd(op.fd);
+      return sys('fchdir', () => raw.fchdir(fd));
+    }
+    case 'opencwd': {
+      handles.checkFreeFd(op.fd);
+      const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
+      const mode = createMode(flags, op.mode);
+      if ((flags & O_FLAGS.O_NONBLOCK) === 0) refuseFifo(AT_FDCWD, op.name, flags);
+      handles.addFd(op.fd, openat2(AT_FDCWD, op.name, flags | O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
+      return op.fd;
+    }
     case 'close': {
       const fd = handles.dropFd(op.fd);
       return sys('close', () => raw.close(fd));
@@ -382,6 +394,7 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
 
     case 'snapshot': return snapshot(root, op.paths, op.statOnly ?? false);
     case 'scan':
+    case 'statfsupper':
     case 'ctimeprobe':
     case 'exec':
     case 'mount':

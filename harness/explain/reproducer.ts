@@ -104,13 +104,16 @@ const pyMode = (mode: number) => `0o${mode.toString(8)}`;
 const openMode = (flags: readonly OpenFlag[], mode: number | undefined) => (creates(flags) ? `, ${pyMode(createMode(flags, mode))}` : '');
 const KIND_BITS: Record<string, string> = { fifo: 'stat.S_IFIFO', chr: 'stat.S_IFCHR', blk: 'stat.S_IFBLK', sock: 'stat.S_IFSOCK', file: 'stat.S_IFREG' };
 
-/** The python expression that makes a step's syscall; its value is what the answer prints. */
-function call(op: Step['op']): string {
+/** The python expression that makes a step's syscall; its value is what the answer prints. upper: the top layer's directory. */
+function call(op: Step['op'], upper: string): string {
   const P = (p: string) => `P(${py(p)})`;
   switch (op.op) {
     case 'open': return `fds.__setitem__(${py(op.fd)}, os.open(${P(op.path)}, ${pyFlags('os.', op.flags)}${openMode(op.flags, op.mode)}))`;
     case 'openat':
       return `fds.__setitem__(${py(op.fd)}, openat(fd(${py(op.dirfd)}), ${py(op.name)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
+    case 'opencwd':
+      return `fds.__setitem__(${py(op.fd)}, openat(AT_FDCWD, ${py(op.name)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
+    case 'fchdir': return `fchdir(fd(${py(op.fd)}))`;
     case 'close': return `close(${py(op.fd)})`;
     case 'read': return `os.read(fd(${py(op.fd)}), ${op.len})`;
     case 'pread': return `os.pread(fd(${py(op.fd)}), ${op.len}, ${op.off})`;
@@ -134,6 +137,7 @@ function call(op: Step['op']): string {
     case 'execfile': return `execfile(${P(op.path)})`;
     case 'statfs': return `statfs(${P(op.path)})`;
     case 'fstatfs': return `fstatfs(fd(${py(op.fd)}))`;
+    case 'upperfree': return `upperfree(${P(op.path)}, os.path.expandvars(${py(upper)}))`;
     case 'stdev': return `stdev(${P(op.path)})`;
     case 'stat': return `os.stat(${P(op.path)})`;
     case 'lstat': return `os.lstat(${P(op.path)})`;
@@ -193,8 +197,8 @@ function call(op: Step['op']): string {
   }
 }
 
-const stepCall = (s: Step) =>
-  `step(${py(stepText(s))}, ${py(specOf(s.op.op).answer)}, lambda: ${call(s.op)}${s.cred ? `, cred=(${s.cred.uid}, ${s.cred.gid})` : ''})`;
+const stepCall = (s: Step, upper: string) =>
+  `step(${py(stepText(s))}, ${py(specOf(s.op.op).answer)}, lambda: ${call(s.op, upper)}${s.cred ? `, cred=(${s.cred.uid}, ${s.cred.gid})` : ''})`;
 
 /** How the script mounts and unmounts the union, for the targets it knows. */
 function mountCommands(target: Target, l: Layout): { mount: string; unmount: string } {
@@ -248,7 +252,7 @@ export function reproducer(c: Case, target: Target): string {
     "python3 - <<'PY'",
     ...RUNNERS.map((f) => readFileSync(f, 'utf8').trimEnd()),
     `before(${py(touchedPaths(c))})`,
-    ...c.steps.map(stepCall),
+    ...c.steps.map((s) => stepCall(s, !target.oracle && l.upper ? l.upper : l.mnt)),
     'PY',
     '',
   ].join('\n');

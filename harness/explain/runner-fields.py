@@ -22,6 +22,7 @@ FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE = 0x01, 0x02, 0x
 AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_SYMLINK_FOLLOW = 0x100, 0x200, 0x400
 FICLONE = 0x40049409
 SYS_openat2, RESOLVE_NO_MAGICLINKS, RESOLVE_BENEATH = 437, 0x02, 0x08
+AT_FDCWD = -100
 
 def mapping(name):
     if name not in maps:
@@ -149,12 +150,39 @@ def stdev(path):
 def faccessat(path, mode, flags):
     if mode & ~0o7:
         raise OSError(errno.EINVAL, 'faccessat')
-    return c(libc.faccessat(-100, os.fsencode(path), mode, flags))
+    return c(libc.faccessat(AT_FDCWD, os.fsencode(path), mode, flags))
 
 # openat2(2) beneath the held directory: the name cannot climb out of it
 def openat(dirfd, name, flags, mode):
     how = struct.pack('QQQ', flags | os.O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
     return c(libc.syscall(SYS_openat2, dirfd, os.fsencode(name), how, len(how)))
+
+def fchdir(f):
+    global moved
+    os.fchdir(f)
+    moved = True
+
+COUNT_NAMES = ('bsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree')
+
+def counts_of(f):
+    b = ctypes.create_string_buffer(120)
+    c(libc.fstatfs64(f, b))
+    return struct.unpack_from('6q', b.raw, 8)
+
+# which of statfs()'s counts of the object equal those of the top layer's directory: object, upper,
+# object again until the object's two agree; on the upper's own filesystem (plain) by identity
+def upperfree(path, upper):
+    f, u = os.open(path, os.O_PATH), os.open(upper, os.O_PATH | os.O_DIRECTORY)
+    try:
+        if os.fstat(f).st_dev == os.fstat(u).st_dev:
+            return ' '.join(f'{k}=upper' for k in COUNT_NAMES)
+        for i in range(20):
+            before, up, after = counts_of(f), counts_of(u), counts_of(f)
+            if before == after or i == 19:
+                return ' '.join(f'{k}={"upper" if b == x else "other"}' for k, b, x in zip(COUNT_NAMES, before, up))
+    finally:
+        os.close(f)
+        os.close(u)
 
 # telldir before every `every`-th entry, then seekdir back to each: the entry read there must be the same
 def seekscan(d, every):

@@ -35,7 +35,12 @@ def c(r):
         raise OSError(e, os.strerror(e))
     return r
 
+# After an fchdir step the working directory is no longer the union's root: paths are then taken from $MNT.
+moved = False
+
 def P(p):
+    if moved:
+        return os.path.join(os.environ['MNT'], p.lstrip('/'))
     return '.' if p in ('', '/') else p
 
 def fd(name):

@@ -113,6 +113,12 @@ export const MODEL: Record<Tag, Rule> = {
   'copyup-dir-ctime': newCtime,
   'tmpfile-parent-ctime': newCtime,
   // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
+  // The number a name shows after a fresh lookup is the upper inode's: only the numbers differ.
+  'userns-no-origin': (d) => {
+    const tagged = d.tagged.replace(/ ino#\d+/g, ' ino#?');
+    const other = d.other.replace(/ ino#\d+/g, ' ino#?');
+    return tagged === other ? { tagged, other } : null;
+  },
   posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
 };
 

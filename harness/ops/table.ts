@@ -156,6 +156,14 @@ export const OPS = {
       mode === undefined ? { dirfd, name, flags: flags<OpenFlag>(f), fd: fdName } : { dirfd, name, flags: flags<OpenFlag>(f), fd: fdName, mode },
   }),
 
+  /** fchdir(2) to a held directory fd: the working directory of the steps that follow (the executor's goes back to / at reset). */
+  fchdir: spec('step', 'int', fd, { fchdir: (name: string) => ({ fd: name }) }),
+  /** open(2) of a name relative to the working directory (after fchdir), resolved beneath it. */
+  opencwd: spec('step', 'handle', { name: cstring, flags: arrayOf(OPEN_FLAGS), fd: handle, mode: optional(uint) }, {
+    opencwd: (name: string, f: string, fdName: string, mode?: number) =>
+      mode === undefined ? { name, flags: flags<OpenFlag>(f), fd: fdName } : { name, flags: flags<OpenFlag>(f), fd: fdName, mode },
+  }),
+
   // Directory streams.
   opendir: spec('step', 'handle', { path, dir: handle }, { opendir: (p: string, name: string) => ({ path: p, dir: name }) }),
   readdir: spec('step', 'entry', dir, { readdir: (name: string) => ({ dir: name }) }),
@@ -198,6 +206,13 @@ export const OPS = {
    * name returned twice shows twice.
    */
   readrest: spec('harness-step', 'entries', dir, { readrest: (name: string) => ({ dir: name }) }),
+  /**
+   * Whether statfs() of the object reports the top layer's size and free counts: the executor
+   * takes statfs of the object and of the upper directory one after the other (the plain
+   * oracle: of the object twice). Deterministic where only the case writes to the top layer's
+   * filesystem: a case with `upperBytes` (its own tmpfs).
+   */
+  upperfree: spec('harness-step', 'text', at, { upperfree: (p: string) => ({ path: p }) }),
   /** A directory's link count, which the transcript otherwise leaves out (see statText). */
   nlink: spec('harness-step', 'nlink', at, { nlink: (p: string) => ({ path: p }) }),
 
@@ -212,6 +227,8 @@ export const OPS = {
    * more than none where the filesystem's timestamps are as coarse as the kernel's tick.
    */
   ctimeprobe: spec('setup', 'none', { path: cstring }),
+  /** The counts of statfs() of `path` (in the case root) that equal those of `upper` (absolute, in the workspace): upperfree. */
+  statfsupper: spec('setup', 'none', { path: cstring, upper: cstring }),
   /** Runs one of the harness's own commands (mount, umount, rm) as root on the executor's machine. */
   exec: spec('setup', 'none', { argv, timeoutMs: optional(uint) }),
   mount: spec('setup', 'none', { source: cstring, target: cstring, fstype: cstring, data: string }),

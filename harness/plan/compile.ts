@@ -66,6 +66,8 @@ function stepItems(s: Step, index: number, steps: Step[], l: Layout, t: PlanTarg
         { kind: 'request', op: { op: 'root', path: l.mnt }, slot: setup('root') },
         { kind: 'done', slot },
       ];
+    case 'upperfree':
+      return [{ kind: 'request', op: { op: 'statfsupper', path: op.path, upper: t.layered && l.upper ? l.upper : l.mnt }, slot, ...cred }];
     case 'seekdir': {
       const n = Number(op.pos);
       return [{ kind: 'derived', build: (a) => ({ ...op, pos: position(steps, a, n) }), slot, ...cred }];

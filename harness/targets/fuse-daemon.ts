@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { localHost, type Host } from '../host.ts';
-import { mountInfo } from '../mounts.ts';
+import { mountInfo, ownMounts, type MountSpace } from '../mounts.ts';
 import type { Barrier } from '../plan/plan.ts';
 
 const daemons = new Map<string, ChildProcess>();
@@ -43,15 +43,15 @@ export async function stopFuse(mnt: string): Promise<void> {
   await waitExit(mnt, 5_000);
 }
 
-/** For a hung or crashed filesystem: abort the FUSE connection, detach, and end the daemon. */
-export async function abortFuse(mnt: string): Promise<void> {
-  const info = mountInfo(mnt);
+/** For a hung or crashed filesystem: abort the FUSE connection, detach, and end the daemon; `space`: where it is mounted. */
+export async function abortFuse(mnt: string, space: MountSpace = ownMounts): Promise<void> {
+  const info = space.table().reverse().find((m) => m.mountPoint === mnt);
   if (info) {
     const conns = '/sys/fs/fuse/connections';
     if (existsSync(conns) && readdirSync(conns).length === 0) await localHost.run(['mount', '-t', 'fusectl', 'fusectl', conns]);
     const abort = `${conns}/${info.devMinor}/abort`;
     if (existsSync(abort)) writeFileSync(abort, '1');
-    await localHost.run(['umount', '-l', mnt]);
+    await localHost.run(space.enter(['umount', '-l', mnt]));
   }
   await stopDaemon(mnt);
 }

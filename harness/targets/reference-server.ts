@@ -4,7 +4,7 @@
 // not answer, and on exit of this process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mountInfo } from './fuse-daemon.ts';
+import { ownMounts, type MountSpace } from '../mounts.ts';
 
 /** The server did not answer in time, or is gone. */
 export class ServerGone extends Error {}
@@ -34,8 +34,10 @@ export class ReferenceServer {
   private stderr = '';
   private gone: string | null = null;
 
-  constructor(bin: string) {
-    this.child = spawn(bin, ['--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `space`: where the server runs and mounts (a user namespace's, for the userxattr variant). */
+  constructor(bin: string, private readonly space: MountSpace = ownMounts) {
+    const argv = space.enter([bin, '--serve']);
+    this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     live.add(this);
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     this.child.stdin!.on('error', () => {}); // EPIPE once it has exited: reported through 'exit'
@@ -105,8 +107,12 @@ export class ReferenceServer {
   }
 
   private detachLeftovers(): void {
+    const table = this.space.table();
     for (const mnt of this.mounts) {
-      if (mountInfo(mnt)?.fsType === 'fuse.unionref') spawnSync('umount', ['-l', mnt]);
+      if ([...table].reverse().find((m) => m.mountPoint === mnt)?.fsType === 'fuse.unionref') {
+        const argv = this.space.enter(['umount', '-l', mnt]);
+        spawnSync(argv[0]!, argv.slice(1));
+      }
     }
     this.mounts.clear();
   }

@@ -7,6 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
 import { localHost } from '../host.ts';
+import { ownMounts, type MountSpace } from '../mounts.ts';
+import { userNamespaceCheck, userNamespaceHost } from './userns.ts';
+import { userNamespaceSkip } from './userns-skip.ts';
 import { abortFuse, MountError } from './fuse-daemon.ts';
 import { ReferenceServer, ServerGone } from './reference-server.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
@@ -19,10 +22,15 @@ const UNMOUNT_TIMEOUT_MS = 10_000;
 
 export function referenceTarget(name: string, options: string[]): Target {
   for (const o of options) if (o !== 'userxattr') throw new TargetError(`reference: unknown option '${o}' (known: userxattr)`);
-  const prefix = options.includes('userxattr') ? 'user.overlay.' : 'trusted.overlay.';
+  const userxattr = options.includes('userxattr');
+  const prefix = userxattr ? 'user.overlay.' : 'trusted.overlay.';
+  // userxattr: the server mounts unprivileged, in the run's user namespace (userns.ts).
+  const namespaced = userxattr ? userNamespaceHost() : null;
+  const host = namespaced ?? localHost;
+  const space = (): MountSpace => namespaced?.namespace() ?? ownMounts;
   let server: ReferenceServer | null = null;
   const current = (): ReferenceServer => {
-    if (server === null || !server.alive) server = new ReferenceServer(UNIONREF);
+    if (server === null || !server.alive) server = new ReferenceServer(UNIONREF, space());
     return server;
   };
   /**
@@ -47,14 +55,15 @@ export function referenceTarget(name: string, options: string[]): Target {
   return {
     name,
     oracle: false,
-    host: localHost,
+    host,
+    ...(userxattr ? { skipCase: userNamespaceSkip } : {}),
     reader: overlayReader(prefix),
     writer: overlayWriter(prefix),
     async check() {
       if (process.getuid?.() !== 0) return 'the reference target needs root here (the suite switches users and mounts)';
       if (!existsSync('/dev/fuse')) return '/dev/fuse is missing (modprobe fuse)';
       if (!existsSync(UNIONREF)) return `${UNIONREF} is missing`;
-      return null;
+      return userxattr ? userNamespaceCheck() : null;
     },
     layout: standardLayout,
     mount: (l: Layout) => [{
@@ -73,7 +82,7 @@ export function referenceTarget(name: string, options: string[]): Target {
       },
     }],
     async abort(l: Layout) {
-      await abortFuse(l.mnt); // FUSE abort + lazy umount: frees the mount whatever the server does
+      await abortFuse(l.mnt, space()); // FUSE abort + lazy umount: frees the mount whatever the server does
       const s = server;
       if (s === null || !s.alive || !s.mounts.has(l.mnt)) return;
       // Its server thread ends once the connection is aborted; one that does not is stuck: restart the server.

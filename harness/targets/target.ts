@@ -3,6 +3,7 @@ import type { Host } from '../host.ts';
 import type { FormatReader } from '../formats/vocabulary.ts';
 import type { FormatWriter } from '../layer-writer.ts';
 import type { Action } from '../plan/plan.ts';
+import type { Case } from '../../suite/dsl.ts';
 
 /** Where one case's layers and mount live. */
 export interface Layout {
@@ -27,6 +28,8 @@ export interface Target {
   check(): Promise<string | null>;
   /** When set and non-null, every case is reported as skip:<tag> (the filesystem is not here), and `why` is said once. */
   skipReason?(): { tag: string; why: string } | null;
+  /** A skip tag for a case this target cannot run (a user namespace has no other uid), or null. */
+  skipCase?(c: Case): string | null;
   layout(caseDir: string, lowerCount: number): Layout;
   /**
    * What mounts the union at l.mnt: requests to the case's executor (mount(2) on the target's

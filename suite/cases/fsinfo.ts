@@ -26,6 +26,28 @@ const statfs: Case[] = (['file', 'dir', 'symlink', 'fifo'] as KindName[]).flatMa
     });
   }));
 
+/**
+ * The free space the union reports is its top layer's: statfs() of an object and of the
+ * upper directory agree on size and free counts, before and after a new file fills part
+ * of it. The top layer has a filesystem of its own (upperBytes), so no other case's writes
+ * move its counts between the two calls.
+ */
+const upperFree: Case[] = (['file', 'dir'] as KindName[]).flatMap((k) =>
+  VISIBLE_POSITIONS.map((pos) => {
+    const kind = KINDS[k];
+    const p = objectPath(pos);
+    return kase('statfs/upper-free', placeName(pos, kind), {
+      spec: 'Terminology',
+      claim: `statfs() of a ${kind.name} ${at(pos)} reports the top layer's block size, size and free blocks and inodes, also after a new 64 KiB file took some of them`,
+      layers: { ...place(pos, kind), upperBytes: 1024 * 1024 },
+      steps: [
+        s.upperfree(p), s.open('n', 'O_WRONLY|O_CREAT|O_EXCL', 'fd1', 0o644), s.write('fd1', 'x'.repeat(64 * 1024)), s.close('fd1'),
+        s.upperfree(p), s.upperfree('n'),
+      ],
+      show: companionPaths(pos, kind),
+    });
+  }));
+
 const stdev: Case[] = (['file', 'dir', 'symlink', 'fifo', 'hardlinked'] as KindName[]).flatMap((k) =>
   VISIBLE_POSITIONS.map((pos) => {
     const kind = KINDS[k];
@@ -62,4 +84,4 @@ const access: Case[] = PERMS.flatMap((perm) =>
       });
     })));
 
-export const fsinfoCases: Case[] = [...statfs, ...stdev, ...access];
+export const fsinfoCases: Case[] = [...statfs, ...upperFree, ...stdev, ...access];

@@ -48,6 +48,28 @@ const openat: Case[] = OPENERS.flatMap((o) =>
       });
     })));
 
+/**
+ * fchdir() into the object's directory, the fd closed (the working directory alone holds it),
+ * then a copyup by a name relative to the working directory.
+ */
+const fchdirCopyup: Case[] = (['file', 'big', 'hardlinked'] as KindName[]).flatMap((k) =>
+  VISIBLE_POSITIONS.map((pos) => {
+    const kind = KINDS[k];
+    const p = objectPath(pos);
+    return kase('held/fchdir-copyup', placeName(pos, kind), {
+      spec: 'File copyup',
+      claim: `after fchdir() into the directory of a ${kind.name} ${copiesUp(pos) ? `at ${pos.name}` : 'on top'}, open(O_WRONLY) of its name relative to the working directory copies it up (when below) and the write lands on the copy, which a read through the working directory and the path both show`,
+      layers: place(pos, kind),
+      steps: [
+        s.open(pos.dir || '/', 'O_RDONLY|O_DIRECTORY', 'H'), s.fchdir('H'), s.close('H'),
+        s.opencwd('f', 'O_WRONLY', 'fd1'), s.write('fd1', 'HI'), s.close('fd1'),
+        s.opencwd('f', 'O_RDONLY', 'fd2'), s.read('fd2', 16), s.close('fd2'), s.lstat(p),
+      ],
+      show: companionPaths(pos, kind),
+      ...copyupNotes(pos, k),
+    });
+  }));
+
 const entry = (n: number) => `e${String(n).padStart(5, '0')}`;
 /**
  * Entries from..to-1 of a big directory d: the first an empty file, the rest
@@ -75,4 +97,4 @@ const bigReaddir: Case[] = BIG.map((b) =>
     steps: [s.opendir('d', 'D'), s.seekscan('D', 100), s.closedir('D')],
   }));
 
-export const heldCases: Case[] = [...rmdirMkdir, ...openat, ...bigReaddir];
+export const heldCases: Case[] = [...rmdirMkdir, ...openat, ...fchdirCopyup, ...bigReaddir];

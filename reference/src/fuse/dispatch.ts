@@ -111,6 +111,10 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handl
     const c = f.create(ctxOf(req), req.nodeid, req.str(16)[0], req.u32(0), req.u32(4));
     return Buffer.concat([entryBody(c.entry), openBody(c.opened)]);
   });
+  on(Op.TMPFILE, 'tmpfile', (f, req) => {
+    const c = f.tmpfile(ctxOf(req), req.nodeid, req.u32(0), req.u32(4));
+    return Buffer.concat([entryBody(c.entry), openBody(c.opened)]);
+  });
   on(Op.READ, 'read', (f, req) =>
     f.read(req.num64(0), req.num64(8), Math.min(req.u32(16), r.out.length - OUT_HEADER_SIZE), r.out, OUT_HEADER_SIZE));
   on(Op.WRITE, 'write', (f, req) => u32Out(f.write(req.num64(0), req.num64(8), req.bytes(40, req.u32(16)))));
@@ -156,7 +160,7 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handl
     return EMPTY;
   });
   on(Op.GETXATTR, 'getxattr', (f, req) => sizeOrBody(f.getxattr(req.nodeid, req.str(8)[0], req.u32(0))));
-  on(Op.LISTXATTR, 'listxattr', (f, req) => sizeOrBody(f.listxattr(req.nodeid, req.u32(0))));
+  on(Op.LISTXATTR, 'listxattr', (f, req) => sizeOrBody(f.listxattr(ctxOf(req), req.nodeid, req.u32(0))));
   on(Op.REMOVEXATTR, 'removexattr', (f, req) => {
     f.removexattr(ctxOf(req), req.nodeid, req.str(0)[0]);
     return EMPTY;

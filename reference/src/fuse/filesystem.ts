@@ -76,6 +76,7 @@ export interface Filesystem {
   rename(ctx: Ctx, parent: number, name: string, newParent: number, newName: string, flags: number): void;
   open(ctx: Ctx, node: number, flags: number): Opened;
   create(ctx: Ctx, parent: number, name: string, flags: number, mode: number): { entry: Entry; opened: Opened };
+  tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened };
   /** Reads into buf at off; returns the byte count. */
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number;
   write(fh: number, offset: number, data: Buffer): number;
@@ -91,6 +92,6 @@ export interface Filesystem {
   setxattr(ctx: Ctx, node: number, name: string, value: Buffer, flags: number): void;
   /** size 0: the value's length; else the value (ERANGE if longer than size). */
   getxattr(node: number, name: string, size: number): Buffer | number;
-  listxattr(node: number, size: number): Buffer | number;
+  listxattr(ctx: Ctx, node: number, size: number): Buffer | number;
   removexattr(ctx: Ctx, node: number, name: string): void;
 }

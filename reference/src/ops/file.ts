@@ -10,13 +10,14 @@
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
-import { openAt } from '../sys/at.ts';
+import { closeFd, openAt } from '../sys/at.ts';
+import { lstatAtStrict } from '../sys/stat.ts';
 import type { Ctx, Entry, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFMT, S_IFREG, type Union } from '../union/union.ts';
-import { entryOf, newUpperRes } from './common.ts';
+import { ENTRY_TTL, entryOf, newUpperRes } from './common.ts';
 
 const C = fs.constants;
 const O_ACCMODE = 3;
@@ -75,6 +76,37 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
   return { entry, opened: { fh, directIo: false, backingId } };
+}
+
+/** O_TMPFILE|O_DIRECTORY, as open(2) takes it (node's fs.constants has no O_TMPFILE). */
+const O_TMPFILE = 0o20200000;
+const S_ISGID = 0o2000;
+
+/**
+ * TMPFILE: an unnamed file in the parent's upper directory (copied up first), owned by the
+ * caller, as create() makes a named one. Its node has no name until linkat() gives it one.
+ */
+export function tmpfile(u: Union, ctx: Ctx, parent: Node, flags: number, mode: number): { entry: Entry; opened: Opened } {
+  u.requireWritable();
+  if (parent.orphan) throw new FsError(E.ENOENT);
+  copyUp(u, parent);
+  const dir = u.upperLoc(parent);
+  const fd = openAt(dir, O_TMPFILE | C.O_RDWR | (flags & (C.O_APPEND | C.O_SYNC | C.O_DSYNC)), mode & 0o7777);
+  try {
+    const pst = lstatAtStrict(dir.dir, dir.name);
+    fs.fchownSync(fd, ctx.uid, (pst.mode & S_ISGID) !== 0 ? pst.gid : ctx.gid);
+    fs.fchmodSync(fd, mode & 0o7777); // after fchown, which clears set-id bits
+  } catch (err) {
+    closeFd(fd);
+    throw err;
+  }
+  const node = u.nodes.unnamed(newUpperRes(S_IFREG));
+  const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: false });
+  node.handles.add(fh);
+  node.nlookup++;
+  // The kernel's d_tmpfile() takes the one link away, as a local filesystem's tmpfile leaves it.
+  const attr = { ...u.orphanAttr(node), nlink: 1 };
+  return { entry: { nodeid: node.id, attr, entryTtl: ENTRY_TTL, attrTtl: 0 }, opened: { fh, directIo: false } };
 }
 
 export function read(u: Union, fh: number, offset: number, size: number, buf: Buffer, off: number): number {

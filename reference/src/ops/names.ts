@@ -4,7 +4,7 @@
 // stays what the lower layer says, as the spec documents).
 import * as fs from 'node:fs';
 import { E, FsError } from '../sys/errno.ts';
-import { linkAt, mkdirAt, mknodAt, symlinkAt } from '../sys/at.ts';
+import { linkAt, linkFdAt, mkdirAt, mknodAt, symlinkAt } from '../sys/at.ts';
 import type { Ctx, Entry } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -39,8 +39,16 @@ export function symlink(u: Union, ctx: Ctx, parent: Node, name: string, target: 
 export function link(u: Union, ctx: Ctx, src: Node, parent: Node, name: string): Entry {
   if ((src.res.type & S_IFMT) === S_IFDIR) throw new FsError(E.EPERM);
   u.requireWritable();
-  if (src.orphan) throw new FsError(E.ENOENT);
+  if (src.orphan && !src.tmpfile) throw new FsError(E.ENOENT);
   if (u.resolveChild(parent, name) !== null) throw new FsError(E.EEXIST);
+  if (src.tmpfile) {
+    const fh = src.handles.values().next().value;
+    if (fh === undefined) throw new FsError(E.ENOENT);
+    const fd = u.handles.file(fh).fd;
+    const st = createEntry(u, parent, name, ctx, { type: src.res.type, perm: 0, keepOwner: true, build: (at) => linkFdAt(fd, at) });
+    // Not cached: a later link from the same fd adds a name the kernel does not tie to this one.
+    return { ...entryOf(u, parent, name, newUpperRes(src.res.type), st), attrTtl: 0 };
+  }
   copyUp(u, src);
   const st = createEntry(u, parent, name, ctx, {
     type: src.res.type, perm: 0, keepOwner: true, build: (at) => linkAt(u.upperLoc(src), at),

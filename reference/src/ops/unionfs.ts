@@ -12,9 +12,10 @@ import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
 import { rename } from './rename.ts';
-import { create, fallocate, flush, fsync, open, read, release, write } from './file.ts';
+import { create, fallocate, flush, fsync, open, read, release, tmpfile, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
+import { hasSysAdmin } from '../sys/caps.ts';
 
 export class UnionFs implements Filesystem {
   readonly u: Union;
@@ -59,6 +60,9 @@ export class UnionFs implements Filesystem {
   create(ctx: Ctx, parent: number, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
     return create(this.u, ctx, this.node(parent), name, flags, mode);
   }
+  tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened } {
+    return tmpfile(this.u, ctx, this.node(parent), flags, mode);
+  }
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
   write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }
   flush(fh: number): void { flush(this.u, fh); }
@@ -74,6 +78,6 @@ export class UnionFs implements Filesystem {
     setxattr(this.u, this.node(node), name, value, flags);
   }
   getxattr(node: number, name: string, size: number): Buffer | number { return getxattr(this.u, this.node(node), name, size); }
-  listxattr(node: number, size: number): Buffer | number { return listxattr(this.u, this.node(node), size); }
+  listxattr(ctx: Ctx, node: number, size: number): Buffer | number { return listxattr(this.u, this.node(node), size, hasSysAdmin(ctx.pid, ctx.uid)); }
   removexattr(_ctx: Ctx, node: number, name: string): void { removexattr(this.u, this.node(node), name); }
 }

@@ -2,7 +2,8 @@
 // up first (removexattr of an attribute the lower object lacks fails with
 // ENODATA without copying). Names under the format's prefix
 // (trusted.overlay. or user.overlay.) are hidden from listxattr and refused
-// with EOPNOTSUPP, as overlayfs did before it learned to escape them (6.7).
+// with EOPNOTSUPP, as overlayfs did before it learned to escape them (6.7);
+// trusted.* names are listed only to a caller with CAP_SYS_ADMIN, as overlayfs does.
 // A file whose name is gone changes through its open upper fd, as fsetxattr
 // on the unlinked file does in overlayfs.
 import { E, FsError } from '../sys/errno.ts';
@@ -30,8 +31,9 @@ export function getxattr(u: Union, node: Node, name: string, size: number): Buff
   return getxattrRawAt(u.topLoc(node), name, size);
 }
 
-export function listxattr(u: Union, node: Node, size: number): Buffer | number {
-  const names = listxattrAt(u.topLoc(node)).filter((n) => !u.format.isReserved(n));
+/** `trusted`: whether the caller may see trusted.* names (CAP_SYS_ADMIN), which overlayfs hides from others. */
+export function listxattr(u: Union, node: Node, size: number, trusted: boolean): Buffer | number {
+  const names = listxattrAt(u.topLoc(node)).filter((n) => !u.format.isReserved(n) && (trusted || !n.startsWith('trusted.')));
   const list = Buffer.from(names.map((n) => `${n}\0`).join(''));
   if (size === 0) return list.length;
   if (list.length > size) throw new FsError(E.ERANGE);

@@ -29,6 +29,7 @@ const c = {
 };
 
 const AT_REMOVEDIR = 0x200;
+const AT_SYMLINK_FOLLOW = 0x400;
 export const O_PATH = 0o10000000;
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW;
 const O_CLOEXEC = 0o2000000;
@@ -76,6 +77,10 @@ export function symlinkAt(target: Buffer, l: Loc): void {
 }
 export function linkAt(from: Loc, to: Loc): void {
   check(c.linkat(from.dir, from.name, to.dir, to.name, 0), 'link', to);
+}
+/** linkat() of the file open as fd (an O_TMPFILE file) to `to`, through its /proc/self/fd link. */
+export function linkFdAt(fd: number, to: Loc): void {
+  check(c.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, to.dir, to.name, AT_SYMLINK_FOLLOW), 'link', to);
 }
 export function unlinkAt(l: Loc): void {
   check(c.unlinkat(l.dir, l.name, 0), 'unlink', l);

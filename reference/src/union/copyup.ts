@@ -59,7 +59,7 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
   } catch {
     // cosmetic
   }
-  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded);
+  u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded, origin !== null);
 }
 
 function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | undefined): void {
@@ -74,9 +74,10 @@ function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | und
   } else {
     mknodAt(tmp, type | perm, makedev(st.rdevMajor, st.rdevMinor)); // fifo, socket, character or block device
   }
-  copyXattrs(u, lower, tmp);
+  copyXattrs(u, lower, tmp, (name) => name !== CAPABILITY);
   chownAt(tmp, st.uid, st.gid);
   if (type !== S_IFLNK) chmodAt(tmp, perm); // after chown, which clears set-id bits
+  copyXattrs(u, lower, tmp, (name) => name === CAPABILITY); // after chown, which removes file capabilities
   utimensAt(tmp, st.atime, st.mtime);
 }
 
@@ -118,9 +119,11 @@ function copyData(src: Loc, dst: Loc, limit: number): void {
   }
 }
 
-function copyXattrs(u: Union, src: Loc, dst: Loc): void {
+const CAPABILITY = 'security.capability';
+
+function copyXattrs(u: Union, src: Loc, dst: Loc, which: (name: string) => boolean): void {
   for (const name of listxattrAt(src)) {
-    if (u.format.isReserved(name)) continue;
+    if (u.format.isReserved(name) || !which(name)) continue;
     const value = getxattrAt(src, name);
     if (value === null) continue;
     try {

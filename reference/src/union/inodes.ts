@@ -11,7 +11,8 @@
 // in the top 8 bits (like overlayfs xino): 0 for the top layer's, then each
 // further filesystem in layer order.
 // What an upper inode reports is remembered (it costs an xattr read) until
-// the union removes the inode; the memory is a cache, never the truth.
+// the union removes the inode; the memory is a cache, never the truth, except
+// for a copy whose origin record could not be written (copiedUp).
 import { isDir, type Stat } from '../sys/stat.ts';
 import type { Layers } from './layers.ts';
 import type { Origins } from './origin.ts';
@@ -66,9 +67,14 @@ export class Inodes {
     return this.raw(dev, ino);
   }
 
-  /** After a copyup: the copy's number, known without reading the record back. */
-  copiedUp(upperSt: Stat, lowerSt: Stat, recorded: boolean): void {
-    const fromOrigin = recorded && (isDir(lowerSt) || lowerSt.nlink <= 1);
+  /**
+   * After a copyup: the copy's number, known without reading the record back. A record that
+   * was due but could not be written (userxattr: Linux allows user.* xattrs only on regular
+   * files and directories, so a fifo's or a symlink's copy has none) still gives the lower
+   * number for as long as it is remembered, as overlayfs keeps it in its cached inode.
+   */
+  copiedUp(upperSt: Stat, lowerSt: Stat, recorded: boolean, due: boolean): void {
+    const fromOrigin = (recorded || due) && (isDir(lowerSt) || lowerSt.nlink <= 1);
     this.remember(upperSt, fromOrigin ? this.lower(lowerSt) : this.raw(upperSt.dev, upperSt.ino));
   }
 

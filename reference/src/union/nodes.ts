@@ -25,6 +25,8 @@ export interface Node {
   nlookup: number;
   /** Unlinked or replaced while the kernel still knew it. */
   orphan: boolean;
+  /** An O_TMPFILE file: made without a name (an orphan from the start), which linkat() may give it. */
+  tmpfile?: true;
   res: Resolution;
   /** Open file handles on this node (used to answer fstat after unlink). */
   handles: Set<number>;
@@ -84,6 +86,13 @@ export class Nodes {
       id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
     };
     this.children.set(this.key(parent, name), n);
+    this.byId.set(n.id, n);
+    return n;
+  }
+
+  /** A node for an O_TMPFILE file: known by its id alone. */
+  unnamed(res: Resolution): Node {
+    const n: Node = { id: this.nextId++, parent: null, name: '', nlookup: 0, orphan: true, tmpfile: true, res, handles: new Set(), listing: null, backing: null };
     this.byId.set(n.id, n);
     return n;
   }
