@@ -17,7 +17,7 @@ conformance: deps
 record: deps
 	@$(CLI) --target '$(TARGET)' --record 'results/runs/$(TARGET)' $(ARGS) || true
 
-TARGETS ?= reference overlayfs overlayfs:redirect_dir=on,index=on fuse-overlayfs unionfs-fuse plain aufs
+TARGETS ?= reference overlayfs overlayfs:redirect_dir=on,index=on fuse-overlayfs unionfs-fuse plain overlayfs:userxattr reference:userxattr aufs
 # Runs every target in TARGETS, records each under results/<target>/, writes results/compare.md,
 # compare.json and compare.html. Without the spec's words: results/ is committed, the spec is not ours.
 compare: deps
