@@ -34,8 +34,9 @@ export class ReferenceServer {
   private stderr = '';
   private gone: string | null = null;
 
-  constructor(bin: string) {
-    this.child = spawn(bin, ['--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `start`: the unionref script, or what starts `unionref --serve` elsewhere (over ssh, in the UML guest). */
+  constructor(start: string | (() => ChildProcess)) {
+    this.child = typeof start === 'string' ? spawn(start, ['--serve'], { stdio: ['pipe', 'pipe', 'pipe'] }) : start();
     live.add(this);
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     this.child.stdin!.on('error', () => {}); // EPIPE once it has exited: reported through 'exit'

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
-import { localHost } from '../host.ts';
+import { localHost, type Host } from '../host.ts';
 import { abortFuse, MountError } from './fuse-daemon.ts';
 import { ReferenceServer, ServerGone } from './reference-server.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
@@ -17,12 +17,33 @@ const MOUNT_TIMEOUT_MS = 15_000;
 /** The server waits up to 4 s for a server thread to end after its unmount. */
 const UNMOUNT_TIMEOUT_MS = 10_000;
 
-export function referenceTarget(name: string, options: string[]): Target {
+/** Where unionref runs: here, or on another machine (the UML guest: uml:reference). */
+export interface ReferencePlace {
+  host: Host;
+  check(): Promise<string | null>;
+  server(): ReferenceServer;
+  /** FUSE abort and lazy unmount of `mnt` on that machine. */
+  abort(mnt: string): Promise<void>;
+}
+
+const HERE: ReferencePlace = {
+  host: localHost,
+  async check() {
+    if (process.getuid?.() !== 0) return 'the reference target needs root here (the suite switches users and mounts)';
+    if (!existsSync('/dev/fuse')) return '/dev/fuse is missing (modprobe fuse)';
+    if (!existsSync(UNIONREF)) return `${UNIONREF} is missing`;
+    return null;
+  },
+  server: () => new ReferenceServer(UNIONREF),
+  abort: abortFuse,
+};
+
+export function referenceTarget(name: string, options: string[], place: ReferencePlace = HERE): Target {
   for (const o of options) if (o !== 'userxattr') throw new TargetError(`reference: unknown option '${o}' (known: userxattr)`);
   const prefix = options.includes('userxattr') ? 'user.overlay.' : 'trusted.overlay.';
   let server: ReferenceServer | null = null;
   const current = (): ReferenceServer => {
-    if (server === null || !server.alive) server = new ReferenceServer(UNIONREF);
+    if (server === null || !server.alive) server = place.server();
     return server;
   };
   /**
@@ -47,15 +68,10 @@ export function referenceTarget(name: string, options: string[]): Target {
   return {
     name,
     oracle: false,
-    host: localHost,
+    host: place.host,
     reader: overlayReader(prefix),
     writer: overlayWriter(prefix),
-    async check() {
-      if (process.getuid?.() !== 0) return 'the reference target needs root here (the suite switches users and mounts)';
-      if (!existsSync('/dev/fuse')) return '/dev/fuse is missing (modprobe fuse)';
-      if (!existsSync(UNIONREF)) return `${UNIONREF} is missing`;
-      return null;
-    },
+    check: () => place.check(),
     layout: standardLayout,
     mount: (l: Layout) => [{
       what: `unionref on ${l.mnt}`,
@@ -73,7 +89,7 @@ export function referenceTarget(name: string, options: string[]): Target {
       },
     }],
     async abort(l: Layout) {
-      await abortFuse(l.mnt); // FUSE abort + lazy umount: frees the mount whatever the server does
+      await place.abort(l.mnt); // FUSE abort + lazy umount: frees the mount whatever the server does
       const s = server;
       if (s === null || !s.alive || !s.mounts.has(l.mnt)) return;
       // Its server thread ends once the connection is aborted; one that does not is stuck: restart the server.
