@@ -45,7 +45,7 @@ function rejectedHunks(output: string): string[] {
   for (const line of output.split('\n')) {
     const m = /^patching file (.+)$/.exec(line);
     if (m) file = m[1]!;
-    else if (line.includes('FAILED')) out.push(`${file}: ${line.trim()}`);
+    else if (/^Hunk #\d+ FAILED/.test(line)) out.push(`${file}: ${line}`);
   }
   return out;
 }
@@ -71,10 +71,28 @@ async function configure(tree: string): Promise<void> {
   await must('make defconfig', sh`make -C ${tree} ARCH=um defconfig`);
   await must('merge_config.sh', sh({ cwd: tree, env: { ...process.env, ARCH: 'um' } })`scripts/kconfig/merge_config.sh -m .config ${fragment}`);
   await must('make olddefconfig', sh`make -C ${tree} ARCH=um olddefconfig`);
-  const config = new Set(readFileSync(join(tree, '.config'), 'utf8').split('\n'));
-  const wanted = readFileSync(fragment, 'utf8').split('\n').filter((l) => /^(CONFIG_|# CONFIG_\w+ is not set)/.test(l));
-  const lost = wanted.filter((l) => !config.has(l));
+  const config = readFileSync(join(tree, '.config'), 'utf8').split('\n');
+  const value = (name: string) => config.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1);
+  // `# CONFIG_X is not set` holds when X is not set or not there at all (its dependencies are off).
+  const lost = readFileSync(fragment, 'utf8').split('\n').filter((l) => {
+    const on = /^(CONFIG_\w+)=(.*)$/.exec(l);
+    if (on) return value(on[1]!) !== on[2];
+    const off = /^# (CONFIG_\w+) is not set$/.exec(l);
+    return off !== null && value(off[1]!) !== undefined;
+  });
   if (lost.length) throw new SetupError(`devkit-aufs: the kernel config does not keep ${lost.join(', ')}`);
+}
+
+/** linux-source-6.1 unpacked into `work` (emptied first), patched and configured; returns the tree. */
+export async function prepareTree(work: string): Promise<string> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  say(`unpacking ${SOURCE_TARBALL}`);
+  await must('unpacking linux-source-6.1', sh`tar -xJf ${SOURCE_TARBALL} -C ${work}`);
+  const tree = join(work, 'linux-source-6.1');
+  await patchTree(tree, await aufsTree(join(work, 'aufs')));
+  await configure(tree);
+  return tree;
 }
 
 export async function buildAufsKernel(force = false): Promise<void> {
@@ -85,13 +103,7 @@ export async function buildAufsKernel(force = false): Promise<void> {
   if (process.getuid?.() !== 0) throw new SetupError('devkit-aufs: must run as root (apt-get)');
   await installPackages(await missingPackages(PACKAGES), 'devkit-aufs');
   const work = join(AUFS_KIT, 'build');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  say(`unpacking ${SOURCE_TARBALL}`);
-  await must('unpacking linux-source-6.1', sh`tar -xJf ${SOURCE_TARBALL} -C ${work}`);
-  const tree = join(work, 'linux-source-6.1');
-  await patchTree(tree, await aufsTree(join(work, 'aufs')));
-  await configure(tree);
+  const tree = await prepareTree(work);
   const log = join(AUFS_KIT, 'build.log');
   say(`building (nice -n 19 make -j2; log ${log}); about 10 to 30 minutes on a busy 2-core VM`);
   const started = Date.now();
