@@ -1,9 +1,9 @@
-// aufs: br=UPPER=rw:LOWER0=ro:..., mounted by the case's executor (mount(2)), with the
+// aufs: br=UPPER=rw:LOWER0=ro:..., mounted by mount(8) on the target's machine, with the
 // options from the TARGET string. Here, where the kernel has no aufs (Debian dropped it),
 // every case is skipped with the reason; uml:aufs runs it in the devkit's aufs kernel.
 import { readFileSync } from 'node:fs';
 import { aufsReader, aufsWriter } from '../formats/aufs.ts';
-import { localHost, type Host } from '../host.ts';
+import { localHost, must, type Host } from '../host.ts';
 import { standardLayout, TargetError, type Layout, type Target } from './target.ts';
 
 /** Options a user may add after `aufs:`; the branches are the harness's. */
@@ -34,8 +34,9 @@ export function aufsTarget(name: string, options: string[], host: Host = localHo
         }
       : {}),
     layout: standardLayout,
-    mount: (l: Layout) => [{ send: { op: 'mount', source: 'none', target: l.mnt, fstype: 'aufs', data: mountData(l) } }],
-    unmount: (l: Layout) => [{ send: { op: 'umount', target: l.mnt } }],
+    // mount(8): the executor's mount(2) takes only overlay and tmpfs.
+    mount: (l: Layout) => [{ what: `aufs on ${l.mnt}`, run: async () => void (await must(host, ['mount', '-t', 'aufs', '-o', mountData(l), 'none', l.mnt])) }],
+    unmount: (l: Layout) => [{ what: `umount ${l.mnt}`, run: async () => void (await must(host, ['umount', l.mnt])) }],
     async abort(l: Layout) {
       await host.run(['umount', '-l', l.mnt]);
     },
