@@ -8,10 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
 import { installPackages, missingPackages, SetupError } from '../harness/debian-packages.ts';
+import { AUFS_KERNEL } from '../harness/remote/uml.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const AUFS_KIT = join(PROJECT, '.devkit/aufs');
-export const AUFS_KERNEL = join(AUFS_KIT, 'linux');
+const AUFS_KIT = dirname(AUFS_KERNEL);
 const SOURCE_TARBALL = '/usr/src/linux-source-6.1.tar.xz';
 const PACKAGES = ['linux-source-6.1', 'xz-utils', 'patch', 'gcc', 'make', 'libc6-dev', 'flex', 'bison', 'bc'];
 /** aufs6-mmap's hunks that 6.1.192's mm/mmap.c rejects: devkit/aufs6-mmap-6.1.192.patch ports them. */

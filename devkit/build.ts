@@ -7,12 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $, type ProcessPromise } from 'zx';
 import { installPackages, missingPackages, SetupError } from '../harness/debian-packages.ts';
+import { GUEST_NODE } from '../harness/remote/uml.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KIT = join(PROJECT, '.devkit');
 const ROOT = join(KIT, 'root');
-/** The host's own node binary in the guest (bookworm's nodejs is 18; the reference needs 20): nothing is downloaded. */
-export const GUEST_NODE = '/opt/node/bin/node';
 const INCLUDE = ['openssh-server', 'nodejs', 'kmod', 'iproute2', 'fuse3', 'fuse-overlayfs', 'perl', 'openssl'];
 
 const say = (line: string) => process.stderr.write(`devkit: ${line}\n`);

@@ -54,6 +54,12 @@ export function umlSettings(over: Partial<UmlSettings> = {}): UmlSettings {
   };
 }
 
+/** The devkit's own UML kernel with aufs (make devkit-aufs, devkit/aufs-kernel.ts). */
+export const AUFS_KERNEL = join(PROJECT, '.devkit/aufs/linux');
+
+/** The host's node binary in the guest's root (make devkit copies it: bookworm's nodejs is 18, the reference needs 20). */
+export const GUEST_NODE = '/opt/node/bin/node';
+
 /** Where the project tree (UmlSettings.src) is mounted in the guest: devkit/uml-init mounts it. */
 export const GUEST_SRC = '/mnt/src';
 

@@ -5,12 +5,10 @@
 // uml:aufs boots the devkit's own kernel with aufs (make devkit-aufs) as a guest of its
 // own name; every other fs runs on Debian's UML kernel.
 import { spawnSync } from 'node:child_process';
-import { AUFS_KERNEL } from '../../devkit/aufs-kernel.ts';
-import { GUEST_NODE } from '../../devkit/build.ts';
 import { remoteFuse } from '../remote/fuse-remote.ts';
 import { shellLine } from '../remote/shell.ts';
 import { SshHost } from '../remote/ssh-host.ts';
-import { GUEST_SCRATCH, GUEST_SRC, PROJECT, UmlGuest, umlSettings } from '../remote/uml.ts';
+import { AUFS_KERNEL, GUEST_NODE, GUEST_SCRATCH, GUEST_SRC, PROJECT, UmlGuest, umlSettings } from '../remote/uml.ts';
 import { ReferenceServer } from './reference-server.ts';
 import { referenceTarget } from './reference.ts';
 import { remoteTarget } from './ssh.ts';
