@@ -87,10 +87,11 @@ async function configure(tree: string): Promise<void> {
 export async function prepareTree(work: string): Promise<string> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
+  const aufs = await aufsTree(join(work, 'aufs'));
   say(`unpacking ${SOURCE_TARBALL}`);
   await must('unpacking linux-source-6.1', sh`tar -xJf ${SOURCE_TARBALL} -C ${work}`);
   const tree = join(work, 'linux-source-6.1');
-  await patchTree(tree, await aufsTree(join(work, 'aufs')));
+  await patchTree(tree, aufs);
   await configure(tree);
   return tree;
 }
