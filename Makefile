@@ -60,6 +60,13 @@ devkit-up: deps devkit
 devkit-down: deps
 	@node --import tsx devkit/uml.ts down
 
+# The UML kernel with aufs for TARGET=uml:aufs (opt-in, not part of make test): Debian's
+# linux-source-6.1 and the aufs6.1 standalone patches from AUFS_SRC (default
+# ../shared/vendor/aufs6.1-standalone.tar.gz, or a clone), cached as .devkit/aufs/linux.
+.PHONY: devkit-aufs
+devkit-aufs: deps devkit
+	@$(if $(AUFS_SRC),AUFS_SRC='$(abspath $(AUFS_SRC))') node --import tsx devkit/aufs-kernel.ts
+
 # The reference against fuse-overlayfs and kernel overlayfs (reference/bench/).
 bench: deps
 	@$(MAKE) -s -C reference bench

@@ -2,11 +2,12 @@
 // Installs user-mode-linux debootstrap socat uml-utilities if missing, then debootstraps
 // bookworm into .devkit/root with the overlay and fuse modules of the UML kernel, an ssh
 // key for root (.devkit/id_ed25519) and /sbin/uml-init. Run by harness/ensure-deps.ts for TARGET=uml...
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $, type ProcessPromise } from 'zx';
 import { installPackages, missingPackages, SetupError } from '../harness/debian-packages.ts';
+import { GUEST_NODE } from '../harness/remote/uml.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KIT = join(PROJECT, '.devkit');
@@ -66,6 +67,16 @@ async function addKeys(): Promise<void> {
   if (!existsSync(join(ROOT, 'etc/ssh/ssh_host_ed25519_key'))) await step('making host keys', sh`chroot ${ROOT} ssh-keygen -A`);
 }
 
+/** Copies the node that runs this (the host's) into the root, again when it changed. */
+function addHostNode(): void {
+  const dst = join(ROOT, GUEST_NODE);
+  if (existsSync(dst) && statSync(dst).size === statSync(process.execPath).size) return;
+  mkdirSync(dirname(dst), { recursive: true });
+  copyFileSync(process.execPath, dst);
+  chmodSync(dst, 0o755);
+  say(`copied this host's node ${process.version} to ${GUEST_NODE} in the root`);
+}
+
 export async function buildDevkit(): Promise<void> {
   if (process.getuid?.() !== 0) throw new SetupError('devkit: must run as root (debootstrap, chroot)');
   await installPackages(await missingPackages(['user-mode-linux', 'debootstrap', 'socat', 'uml-utilities']), 'devkit');
@@ -76,6 +87,7 @@ export async function buildDevkit(): Promise<void> {
   if (!existsSync(join(ROOT, '.devkit-root'))) await debootstrap();
   await addModules(kver);
   await addKeys();
+  addHostNode();
   await step('installing uml-init', sh`install -m 755 ${join(PROJECT, 'devkit/uml-init')} ${join(ROOT, 'sbin/uml-init')}`);
   const size = (await step('du', sh`du -sh ${ROOT}`)).split('\t')[0];
   say(`root ready at ${ROOT} (kernel ${kver}, ${size})`);

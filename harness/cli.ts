@@ -29,10 +29,10 @@ const USAGE = `usage: union-conformance [options]
                       overlayfs[:OPTS]       kernel overlayfs; OPTS e.g. redirect_dir=on,index=on
                       fuse-overlayfs
                       unionfs-fuse
-                      aufs
+                      aufs[:OPTS]            kernel aufs (TARGET=uml:aufs where this kernel has none); OPTS e.g. udba=notify,dirperm1
                       custom:FILE            your own, described by FILE (harness/targets/custom.ts)
-                      ssh://[user@]host[:port][/base]?fs=overlayfs|fuse-overlayfs[,OPTS]
-                      uml[:overlayfs[:OPTS]|:fuse-overlayfs[:OPTS]|:reference]
+                      ssh://[user@]host[:port][/base]?fs=overlayfs|fuse-overlayfs|aufs[,OPTS]
+                      uml[:overlayfs[:OPTS]|:fuse-overlayfs[:OPTS]|:aufs[:OPTS]|:reference]
   --tap             print TAP instead of the text report
   --junit FILE      also write JUnit XML to FILE
   --baseline FILE   known failures ("<target> <case id>" lines): only new failures and fixed ones fail the run

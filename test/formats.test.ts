@@ -15,7 +15,7 @@ const e = (path: string, kind: StatValue['kind'], xattrs: Record<string, string>
 const lower = { all: new Set(['d', 'd/x', 'f', 'g', 'h']), dirs: new Map([['d', '0755 0:0']]) };
 
 t.test('aufs: .wh.<name> whiteouts, .wh..wh..opq opaque dirs, its own .wh..wh.* objects hidden', async (t) => {
-  const scan = [e('.wh..wh.aufs', 'file'), e('.wh..wh.plnk', 'dir'), e('.wh.f', 'file'), e('d', 'dir'), e('d/.wh..wh..opq', 'file'), e('d/y', 'file'), e('new', 'dir')];
+  const scan = [e('.wh..wh.aufs', 'file'), e('.wh..wh.plnk', 'dir'), e('.wh..wh.plnk/12.34', 'file'), e('.wh..wh.orph', 'dir'), e('.wh.f', 'file'), e('d', 'dir'), e('d/.wh..wh..opq', 'file'), e('d/y', 'file'), e('new', 'dir')];
   t.same(upperLines(aufsReader().read(scan), lower), ['d: dir 0755 0:0 opaque', 'd/y: file 0644 0:0 size=0 mtime=T0', 'f: whiteout', 'new: dir 0755 0:0']);
   t.same(aufsWriter().whiteout('d/x')[0], { op: 'open', path: 'd/.wh.x', flags: ['O_WRONLY', 'O_CREAT', 'O_EXCL'], mode: 0o444, fd: '__wh' });
   t.match(aufsWriter().opaque('d')[0], { path: 'd/.wh..wh..opq' });

@@ -4,7 +4,7 @@
 // builds it, about a minute); otherwise skipped. About 2 minutes with the root built.
 import t, { type Test } from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Case } from '../suite/dsl.ts';
 import { fifo } from '../suite/fixture.ts';
 import { allCases } from '../suite/index.ts';
@@ -12,7 +12,8 @@ import { s } from '../suite/steps.ts';
 import { runSuite, type CaseResult, type RunOptions } from '../harness/run.ts';
 import { makeTarget } from '../harness/targets/index.ts';
 import { verdictText } from '../harness/classify.ts';
-import { UmlGuest } from '../harness/remote/uml.ts';
+import { AUFS_KERNEL, UmlGuest, umlSettings } from '../harness/remote/uml.ts';
+import { goldenFile } from '../harness/golden.ts';
 import { nsExists } from '../harness/remote/netns.ts';
 import { GOLDEN, leftMounts, ROOT } from './fixtures/util.ts';
 import { processesWith } from './fixtures/sshd.ts';
@@ -27,14 +28,20 @@ const hang: Case = {
   layers: { lowers: [{ p: fifo() }] }, steps: [s.open('p', 'O_RDONLY', 'fd1')],
 };
 
+/** The transcripts of results/DIR's recorded run (a case it did not write equals its golden). */
+const recorded = (dir: string, rs: CaseResult[]) => Object.fromEntries(rs.map((r) => {
+  const file = goldenFile(`${ROOT}results/${dir}`, r.id);
+  return [r.id, readFileSync(existsSync(file) ? file : goldenFile(GOLDEN, r.id), 'utf8')];
+}));
+
 /** The guest, its namespace (and with it the tap), its processes, its disk image and our ssh are gone. */
-function nothingLeft(t: Test): void {
-  t.notOk(nsExists(guest.s.ns), 'no namespace left');
-  t.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(guest.s.tap), false, 'no tap device in this namespace');
-  t.same(guest.umlProcesses(), [], 'no UML process left');
-  t.same(processesWith(`ip netns exec ${guest.s.ns} socat`), [], 'no ProxyCommand left');
+function nothingLeft(t: Test, g: UmlGuest = guest): void {
+  t.notOk(nsExists(g.s.ns), 'no namespace left');
+  t.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(g.s.tap), false, 'no tap device in this namespace');
+  t.same(g.umlProcesses(), [], 'no UML process left');
+  t.same(processesWith(`ip netns exec ${g.s.ns} socat`), [], 'no ProxyCommand left');
   t.same(processesWith('/tmp/uc-ssh-'), [], 'no ssh master left');
-  t.same(readdirSync(`${guest.s.kit}/run`).filter((f) => f.endsWith('.img') || f.endsWith('.pid')), [], 'no disk image or pid file left');
+  t.same(readdirSync(`${g.s.kit}/run`).filter((f) => f.endsWith('.img') || f.endsWith('.pid')), [], 'no disk image or pid file left');
   t.same(leftMounts().filter((m) => m.includes(`/union-conformance-${process.pid}-`)), [], 'no local mount left');
 }
 
@@ -70,8 +77,27 @@ if (!built() && process.env.UML_TEST !== '1') {
     nothingLeft(t);
   });
 
-  t.test('uml:reference says why it cannot run in the guest', async (t) => {
-    t.match(await makeTarget('uml:reference').check(), /needs Node\.js 20 or later, and the guest has nodejs 18\./);
+  t.test('uml:reference: unionref in the guest on the host\'s node gives the host\'s transcripts', async (t) => {
+    const cases = slice.filter((c) => /^(copyup\/chmod\/|unlink\/)/.test(String(c.id)));
+    const here = await runSuite(cases, makeTarget('reference'), opts);
+    const target = makeTarget('uml:reference');
+    t.equal(await target.check(), null, 'the guest runs node 20 or later');
+    const rs = await runSuite(cases, target, opts);
+    t.same(rs.map((r) => r.error).filter(Boolean), [], 'every case ran');
+    t.same(transcripts(rs), transcripts(here));
+    nothingLeft(t);
+  });
+
+  const aufsGuest = new UmlGuest(umlSettings({ name: 'uc-umlaufs', kernel: AUFS_KERNEL }));
+  t.test('uml:aufs: the slice in the devkit\'s aufs kernel, as its full run recorded it', { skip: existsSync(AUFS_KERNEL) ? false : `no aufs kernel at ${AUFS_KERNEL} (make devkit-aufs)` }, async (t) => {
+    t.teardown(() => aufsGuest.haltSync());
+    const target = makeTarget('uml:aufs');
+    t.equal(await target.check(), null, 'the guest kernel has aufs');
+    const rs = await runSuite(slice, target, opts);
+    t.same(rs.map((r) => r.error).filter(Boolean), [], 'every case mounted and ran');
+    t.match(transcripts(rs)['unlink/file/lower'], /== upper\nf: whiteout\n/, 'the aufs reader turns .wh.f into a whiteout');
+    t.same(transcripts(rs), recorded('uml:aufs', rs));
+    nothingLeft(t, aufsGuest);
   });
 
   t.test('the guest killed in the middle of a case: that case fails, the guest is booted again, the run goes on', async (t) => {

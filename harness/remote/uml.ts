@@ -18,6 +18,8 @@ import type { SshEndpoint } from './ssh-session.ts';
 export const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface UmlSettings extends GuestNet {
+  /** The UML kernel: Debian's, or the devkit's own with aufs (make devkit-aufs). */
+  kernel: string;
   /** The devkit directory: root/, id_ed25519, run/. */
   kit: string;
   /** UML's umid (its mconsole name) and the namespace's name. */
@@ -35,6 +37,7 @@ export interface UmlSettings extends GuestNet {
 export function umlSettings(over: Partial<UmlSettings> = {}): UmlSettings {
   const name = over.name ?? 'uc-umlkit';
   return {
+    kernel: '/usr/bin/linux.uml',
     kit: join(PROJECT, '.devkit'),
     name,
     ns: name,
@@ -50,6 +53,15 @@ export function umlSettings(over: Partial<UmlSettings> = {}): UmlSettings {
     ...over,
   };
 }
+
+/** The devkit's own UML kernel with aufs (make devkit-aufs, devkit/aufs-kernel.ts). */
+export const AUFS_KERNEL = join(PROJECT, '.devkit/aufs/linux');
+
+/** The host's node binary in the guest's root (make devkit copies it: bookworm's nodejs is 18, the reference needs 20). */
+export const GUEST_NODE = '/opt/node/bin/node';
+
+/** Where the project tree (UmlSettings.src) is mounted in the guest: devkit/uml-init mounts it. */
+export const GUEST_SRC = '/mnt/src';
 
 /** Where the layers live in the guest. */
 export const GUEST_SCRATCH = '/scratch';
@@ -102,13 +114,14 @@ export class UmlGuest {
   }
 
   get sshConfig(): string {
-    return join(this.run, 'ssh_config');
+    return join(this.run, `${this.s.name}.ssh_config`);
   }
 
   /** What is missing on this machine for a guest, said plainly; null when nothing is. */
   problems(): string | null {
     if (process.getuid?.() !== 0) return 'the UML devkit needs root here (network namespace and tap device)';
     if (!existsSync('/usr/bin/linux.uml')) return 'user-mode-linux is not installed (make devkit installs it)';
+    if (!existsSync(this.s.kernel)) return `no UML kernel at ${this.s.kernel} (make devkit-aufs builds it: 15 to 30 minutes, once)`;
     for (const bin of ['/usr/bin/socat', '/usr/bin/uml_mconsole']) if (!existsSync(bin)) return `${bin} is missing (make devkit installs socat and uml-utilities)`;
     if (!existsSync(join(this.root, '.devkit-root')) || !existsSync(join(this.s.kit, 'id_ed25519'))) return `no devkit root at ${this.root} (run make devkit: about a minute, once)`;
     if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing (modprobe tun)';
@@ -186,14 +199,14 @@ export class UmlGuest {
     const s = this.s;
     const log = openSync(this.consoleLog, 'w');
     const child = spawn('ip', [
-      'netns', 'exec', s.ns, 'timeout', String(s.maxLifeSec), 'linux.uml',
+      'netns', 'exec', s.ns, 'timeout', String(s.maxLifeSec), s.kernel,
       `umid=${s.name}`, `mem=${s.memMb}M`, 'root=/dev/root', 'rootfstype=hostfs', `rootflags=${this.root}`, 'rw',
       'init=/sbin/uml-init', `guest_ip=${s.guestIp}/${s.prefix}`, `src=${s.src}`, `ubd0=${this.scratchImage}`, 'scratch=/dev/ubda',
       `vec0:transport=tap,ifname=${s.tap},gro=1`, 'con=null', 'con0=fd:0,fd:1', 'ssl=null',
     ], { detached: true, stdio: ['ignore', log, log] });
     closeSync(log);
     child.unref();
-    if (child.pid === undefined) throw new Error('could not start linux.uml');
+    if (child.pid === undefined) throw new Error(`could not start ${s.kernel}`);
     writeFileSync(this.pidFile, `${child.pid}\n`);
     const deadline = Date.now() + s.bootTimeoutMs;
     while (!(await answers(s.ns, s.guestIp, 22))) {

@@ -34,10 +34,17 @@ export class ReferenceServer {
   private stderr = '';
   private gone: string | null = null;
 
-  /** `space`: where the server runs and mounts (a user namespace's, for the userxattr variant). */
-  constructor(bin: string, private readonly space: MountSpace = ownMounts) {
-    const argv = space.enter([bin, '--serve']);
-    this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * `start`: the unionref script, or what starts `unionref --serve` elsewhere (over ssh, in the UML guest);
+   * `space`: where a local server runs and mounts (a user namespace's, for the userxattr variant).
+   */
+  constructor(start: string | (() => ChildProcess), private readonly space: MountSpace = ownMounts) {
+    if (typeof start === 'string') {
+      const argv = space.enter([start, '--serve']);
+      this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    } else {
+      this.child = start();
+    }
     live.add(this);
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     this.child.stdin!.on('error', () => {}); // EPIPE once it has exited: reported through 'exit'

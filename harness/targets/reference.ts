@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { overlayReader, overlayWriter } from '../formats/overlayfs.ts';
-import { localHost } from '../host.ts';
+import { localHost, type Host } from '../host.ts';
 import { ownMounts, type MountSpace } from '../mounts.ts';
 import { userNamespaceCheck, userNamespaceHost } from './userns.ts';
 import { userNamespaceSkip } from './userns-skip.ts';
@@ -20,17 +20,40 @@ const MOUNT_TIMEOUT_MS = 15_000;
 /** The server waits up to 4 s for a server thread to end after its unmount. */
 const UNMOUNT_TIMEOUT_MS = 10_000;
 
-export function referenceTarget(name: string, options: string[]): Target {
+/** Where unionref runs: here, or on another machine (the UML guest: uml:reference). */
+export interface ReferencePlace {
+  host: Host;
+  check(): Promise<string | null>;
+  /** space: the mounts a local server runs in (the run's user namespace, for userxattr). */
+  server(space: MountSpace): ReferenceServer;
+  /** FUSE abort and lazy unmount of `mnt` on that machine. */
+  abort(mnt: string, space: MountSpace): Promise<void>;
+}
+
+const HERE: ReferencePlace = {
+  host: localHost,
+  async check() {
+    if (process.getuid?.() !== 0) return 'the reference target needs root here (the suite switches users and mounts)';
+    if (!existsSync('/dev/fuse')) return '/dev/fuse is missing (modprobe fuse)';
+    if (!existsSync(UNIONREF)) return `${UNIONREF} is missing`;
+    return null;
+  },
+  server: (space) => new ReferenceServer(UNIONREF, space),
+  abort: abortFuse,
+};
+
+export function referenceTarget(name: string, options: string[], place: ReferencePlace = HERE): Target {
   for (const o of options) if (o !== 'userxattr') throw new TargetError(`reference: unknown option '${o}' (known: userxattr)`);
   const userxattr = options.includes('userxattr');
   const prefix = userxattr ? 'user.overlay.' : 'trusted.overlay.';
   // userxattr: the server mounts unprivileged, in the run's user namespace (userns.ts).
+  if (userxattr && place !== HERE) throw new TargetError('reference: userxattr runs on this machine only');
   const namespaced = userxattr ? userNamespaceHost() : null;
-  const host = namespaced ?? localHost;
+  const host = namespaced ?? place.host;
   const space = (): MountSpace => namespaced?.namespace() ?? ownMounts;
   let server: ReferenceServer | null = null;
   const current = (): ReferenceServer => {
-    if (server === null || !server.alive) server = new ReferenceServer(UNIONREF, space());
+    if (server === null || !server.alive) server = place.server(space());
     return server;
   };
   /**
@@ -60,10 +83,8 @@ export function referenceTarget(name: string, options: string[]): Target {
     reader: overlayReader(prefix),
     writer: overlayWriter(prefix),
     async check() {
-      if (process.getuid?.() !== 0) return 'the reference target needs root here (the suite switches users and mounts)';
-      if (!existsSync('/dev/fuse')) return '/dev/fuse is missing (modprobe fuse)';
-      if (!existsSync(UNIONREF)) return `${UNIONREF} is missing`;
-      return userxattr ? userNamespaceCheck() : null;
+      const missing = await place.check();
+      return missing ?? (userxattr ? userNamespaceCheck() : null);
     },
     layout: standardLayout,
     mount: (l: Layout) => [{
@@ -82,7 +103,7 @@ export function referenceTarget(name: string, options: string[]): Target {
       },
     }],
     async abort(l: Layout) {
-      await abortFuse(l.mnt, space()); // FUSE abort + lazy umount: frees the mount whatever the server does
+      await place.abort(l.mnt, space()); // FUSE abort + lazy umount: frees the mount whatever the server does
       const s = server;
       if (s === null || !s.alive || !s.mounts.has(l.mnt)) return;
       // Its server thread ends once the connection is aborted; one that does not is stuck: restart the server.

@@ -1,9 +1,10 @@
-// ssh://[user@]host[:port][/base]?fs=overlayfs[,options]|fuse-overlayfs[,options][&node=PATH][&config=FILE]
-// The same overlayfs and fuse-overlayfs adapters, on a host reached over ssh.
+// ssh://[user@]host[:port][/base]?fs=overlayfs[,options]|fuse-overlayfs[,options]|aufs[,options][&node=PATH][&config=FILE]
+// The same overlayfs, fuse-overlayfs and aufs adapters, on a host reached over ssh.
 //   base    remote directory for the run's scratch dirs (default /tmp)
 //   node    the remote node binary (default: node on the remote PATH)
 //   config  an ssh_config file to use instead of ~/.ssh/config (ssh -F)
 import { remoteFuse } from '../remote/fuse-remote.ts';
+import { aufsTarget } from './aufs.ts';
 import { SshHost } from '../remote/ssh-host.ts';
 import type { SshEndpoint } from '../remote/ssh-session.ts';
 import { fuseOverlayfsTarget } from './fuse-overlayfs.ts';
@@ -12,7 +13,7 @@ import type { Action, Barrier } from '../plan/plan.ts';
 import { MountError } from './fuse-daemon.ts';
 import { TargetError, type Layout, type Target } from './target.ts';
 
-export const REMOTE_FS = ['overlayfs', 'fuse-overlayfs'] as const;
+export const REMOTE_FS = ['overlayfs', 'fuse-overlayfs', 'aufs'] as const;
 
 export function sshTarget(spec: string): Target {
   let url: URL;
@@ -41,6 +42,7 @@ export function remoteTarget(name: string, host: SshHost, fs: string, options: s
   let inner: Target;
   if (fs === 'overlayfs') inner = overlayfsTarget(name, options, host);
   else if (fs === 'fuse-overlayfs') inner = fuseOverlayfsTarget(name, options, host, remoteFuse(host));
+  else if (fs === 'aufs') inner = aufsTarget(name, options, host);
   else throw new TargetError(`${name}: fs must be one of ${REMOTE_FS.join(', ')} (got '${fs}')`);
   // Each mount and unmount on its own, so that a lost connection is reported as such.
   const transport = (a: Action): Barrier => ({
