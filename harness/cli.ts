@@ -14,7 +14,7 @@ import { caseReport, Progress, totals } from './report.ts';
 import { tapReport } from './tap-report.ts';
 import { junit } from './junit.ts';
 import { BaselineError, gate, gateFails, gateReport, loadBaseline, type Baseline } from './baseline.ts';
-import { clearRecord, recordSummary, recordTranscript, summarize, targetSlug, type RunSummary } from './record.ts';
+import { clearRecord, recordedSummary, RecordError, recordSummary, recordTranscript, summarize, targetSlug, type RunSummary } from './record.ts';
 import { writeCompare, writePage } from './compare.ts';
 import { explainCase } from './explain.ts';
 import { specFile } from './explain/spec-text.ts';
@@ -41,7 +41,8 @@ const USAGE = `usage: union-conformance [options]
                     its golden to DIR/<id>.out (summary.json lists the ones equal to golden)
   --html FILE       also write the comparison page (as results/compare.html) for this run to FILE
   --compare         run every target named after the options, record each under results/<target>/,
-                    and write results/compare.md, compare.json and compare.html
+                    and write results/compare.md, compare.json and compare.html; recorded:TARGET
+                    takes the run recorded under results/TARGET/ before, without running it again
   --results DIR     with --compare: record under DIR/<target>/ and write DIR/compare.* (default results/)
   --explain CASE    print the case (spec section, claim, layers, steps, golden transcript) and a bash
                     script that reproduces it on --target without the harness; SPEC=FILE adds the spec's words
@@ -54,6 +55,8 @@ exit status: 0 no case failed, 1 a case failed, 2 bad usage or case file, 3 the 
 
 class UsageError extends Error {}
 
+const RECORDED = 'recorded:';
+
 export async function main(argv: string[]): Promise<number> {
   try {
     return await run(argv);
@@ -61,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     // Whatever fails once the run is stopping fails because it is stopping.
     const stopping = stopCode();
     if (stopping !== null) return stopping;
-    if (e instanceof UsageError || e instanceof TargetError || e instanceof BaselineError || e instanceof CaseFileError) {
+    if (e instanceof UsageError || e instanceof TargetError || e instanceof BaselineError || e instanceof CaseFileError || e instanceof RecordError) {
       process.stderr.write(`union-conformance: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write(`${USAGE}\n`);
       return 2;
@@ -126,12 +129,16 @@ async function run(argv: string[]): Promise<number> {
 
   if (args.compare) {
     const names = parsed.positionals.length ? parsed.positionals : targetNames();
-    const targets = names.map((n) => makeTarget(n));
-    const runs: { summary: RunSummary; results: CaseResult[] }[] = [];
-    for (const target of targets) {
+    // recorded:T is the run recorded under results/T/ earlier, not run again
+    const columns = names.map((n) => (n.startsWith(RECORDED) ? recordedSummary(args.results!, n.slice(RECORDED.length)) : makeTarget(n)));
+    const runs: { summary: RunSummary; results?: CaseResult[] }[] = [];
+    for (const column of columns) {
       if (stopCode() !== null) break;
-      const dir = join(args.results!, targetSlug(target.name));
-      const r = await runTarget(target, { ...opts, record: dir });
+      if ('verdicts' in column) {
+        runs.push({ summary: onlyCases(column, cases) });
+        continue;
+      }
+      const r = await runTarget(column, { ...opts, record: join(args.results!, targetSlug(column.name)) });
       if (r.summary) runs.push({ summary: r.summary, results: r.results });
     }
     const stopping = stopCode();
@@ -196,6 +203,14 @@ async function runTarget(
     code = gateFails(g) ? 1 : 0;
   }
   return { results, ms, code, ...(summary ? { summary } : {}) };
+}
+
+/** A recorded summary cut to the cases of this run (--filter), its counts with it. */
+function onlyCases(summary: RunSummary, cases: Case[]): RunSummary {
+  const verdicts = Object.fromEntries(cases.flatMap((c) => (summary.verdicts[String(c.id)] ? [[String(c.id), summary.verdicts[String(c.id)]!]] : [])));
+  const counts: Record<string, number> = { pass: 0, deviation: 0, fail: 0, skip: 0 };
+  for (const v of Object.values(verdicts)) counts[v.split(':')[0]!] = (counts[v.split(':')[0]!] ?? 0) + 1;
+  return { ...summary, verdicts, counts };
 }
 
 /** Longer than a day is a mistake (and past 2^31 ms a timer fires at once). */

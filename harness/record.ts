@@ -62,3 +62,26 @@ export function recordSummary(
 
 /** Empties a record dir before a new run, so no transcript of an older run stays behind. */
 export const clearRecord = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** A recorded run that cannot be read back. */
+export class RecordError extends Error {}
+
+/**
+ * The summary a run recorded under results/<target>/, as the comparison's column for a target
+ * that is not run again (uml:aufs takes about an hour): its cases since added show as not run.
+ */
+export function recordedSummary(resultsDir: string, target: string): RunSummary {
+  const file = join(resultsDir, targetSlug(target), 'summary.json');
+  if (!existsSync(file)) throw new RecordError(`recorded:${target}: no recorded run (${file} is missing: make compare TARGETS=${target} records one)`);
+  let s: Partial<RunSummary>;
+  try {
+    s = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunSummary>;
+  } catch {
+    throw new RecordError(`recorded:${target}: ${file} is not JSON`);
+  }
+  const isRecord = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (s.target !== target || !isRecord(s.verdicts) || !isRecord(s.counts) || typeof s.wallMs !== 'number' || typeof s.ops !== 'number') {
+    throw new RecordError(`recorded:${target}: ${file} is not the summary of a run of ${target}`);
+  }
+  return s as RunSummary;
+}

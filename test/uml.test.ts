@@ -4,7 +4,7 @@
 // builds it, about a minute); otherwise skipped. About 2 minutes with the root built.
 import t, { type Test } from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Case } from '../suite/dsl.ts';
 import { fifo } from '../suite/fixture.ts';
 import { allCases } from '../suite/index.ts';
@@ -39,7 +39,7 @@ function nothingLeft(t: Test, g: UmlGuest = guest): void {
   t.notOk(nsExists(g.s.ns), 'no namespace left');
   t.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(g.s.tap), false, 'no tap device in this namespace');
   t.same(g.umlProcesses(), [], 'no UML process left');
-  t.same(processesWith(`ip netns exec ${g.s.ns} socat`), [], 'no ProxyCommand left');
+  t.same(processesWith(`TCP:${g.s.guestIp}:`), [], 'no ProxyCommand left');
   t.same(processesWith('/tmp/uc-ssh-'), [], 'no ssh master left');
   t.same(readdirSync(`${g.s.kit}/run`).filter((f) => f.endsWith('.img') || f.endsWith('.pid')), [], 'no disk image or pid file left');
   t.same(leftMounts().filter((m) => m.includes(`/union-conformance-${process.pid}-`)), [], 'no local mount left');
@@ -63,6 +63,9 @@ if (!built() && process.env.UML_TEST !== '1') {
     const started = Date.now();
     t.equal(await target.check(), null, 'the guest boots and has what the suite needs');
     t.comment(`boot and check: ${Date.now() - started} ms`);
+    const ours = readlinkSync('/proc/self/ns/mnt');
+    t.same(guest.umlProcesses().filter((p) => readlinkSync(`/proc/${p}/ns/mnt`) !== ours), [],
+      'the guest runs in our mount namespace: it holds no copy of the mounts of that moment (other runs\' FUSE mounts)');
     const rs = await runSuite(slice, target, opts);
     t.comment(`${slice.length} cases in the guest: ${Date.now() - started} ms with boot and halt`);
     t.same(transcripts(rs), transcripts(local));

@@ -38,11 +38,19 @@ export async function deleteNet(ns: string): Promise<void> {
   if (nsExists(ns)) await ip('netns', 'del', ns);
 }
 
+/**
+ * argv run in the namespace's network only. Not `ip netns exec`, which also makes the command a
+ * mount namespace of its own: a copy of every mount of that moment (a FUSE mount of another run
+ * among them), held for as long as the command (a guest: minutes) lives.
+ */
+export const inNet = (ns: string, argv: string[]): string[] => ['nsenter', `--net=/run/netns/${ns}`, ...argv];
+
 /** The only way ssh reaches the guest: a TCP connect made inside the namespace. */
-export const proxyCommand = (ns: string): string => `ip netns exec ${ns} socat - TCP:%h:%p,connect-timeout=3`;
+export const proxyCommand = (ns: string): string => inNet(ns, ['socat', '-', 'TCP:%h:%p,connect-timeout=3']).join(' ');
 
 /** Whether something listens on guest:port, asked from inside the namespace. */
 export async function answers(ns: string, addr: string, port: number): Promise<boolean> {
-  const r = await runProcess('ip', ['netns', 'exec', ns, 'socat', '-u', 'OPEN:/dev/null', `TCP:${addr}:${port},connect-timeout=1`], { timeoutMs: 5_000 });
+  const [cmd, ...args] = inNet(ns, ['socat', '-u', 'OPEN:/dev/null', `TCP:${addr}:${port},connect-timeout=1`]);
+  const r = await runProcess(cmd!, args, { timeoutMs: 5_000 });
   return r.code === 0;
 }

@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from '../cleanup.ts';
-import { answers, createNet, deleteNet, nsExists, proxyCommand, type GuestNet } from './netns.ts';
+import { answers, createNet, deleteNet, inNet, nsExists, proxyCommand, type GuestNet } from './netns.ts';
 import { alive, runProcess, signal } from './proc.ts';
 import type { SshEndpoint } from './ssh-session.ts';
 
@@ -198,12 +198,13 @@ export class UmlGuest {
     }
     const s = this.s;
     const log = openSync(this.consoleLog, 'w');
-    const child = spawn('ip', [
-      'netns', 'exec', s.ns, 'timeout', String(s.maxLifeSec), s.kernel,
+    const [cmd, ...args] = inNet(s.ns, [
+      'timeout', String(s.maxLifeSec), s.kernel,
       `umid=${s.name}`, `mem=${s.memMb}M`, 'root=/dev/root', 'rootfstype=hostfs', `rootflags=${this.root}`, 'rw',
       'init=/sbin/uml-init', `guest_ip=${s.guestIp}/${s.prefix}`, `src=${s.src}`, `ubd0=${this.scratchImage}`, 'scratch=/dev/ubda',
       `vec0:transport=tap,ifname=${s.tap},gro=1`, 'con=null', 'con0=fd:0,fd:1', 'ssl=null',
-    ], { detached: true, stdio: ['ignore', log, log] });
+    ]);
+    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log] });
     closeSync(log);
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${s.kernel}`);
