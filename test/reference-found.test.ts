@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import koffi from 'koffi';
 import t from 'tap';
 import { RENAME_WHITEOUT, XATTR_REPLACE } from '../reference/src/sys/libc.ts';
-import { ctx, openDirect } from './reference/direct.ts';
+import { ctx, errnoCode, openDirect } from './reference/direct.ts';
 import { makeLayers, removeLayers, writeTree } from './reference/harness.ts';
 
 function setup(t: { teardown(fn: () => void): void }) {
@@ -23,15 +23,6 @@ function setup(t: { teardown(fn: () => void): void }) {
   });
   return { D, U: (p: string) => path.join(L.upper, p), past: past.getTime() };
 }
-
-const errnoCode = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  return 'no error';
-};
 
 // tmpfs keeps the times of an empty file truncated to 0 (ext4 sets them
 // anyway): the union must leave them to the upper filesystem, as truncate(2).

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
-import { ctx, openDirect } from './reference/direct.ts';
+import { ctx, errnoCode, openDirect } from './reference/direct.ts';
 import { isOpaque, isWhiteout, makeLayers, removeLayers, writeTree } from './reference/harness.ts';
 
 function setup(t: { teardown(fn: () => void): void }) {
@@ -17,15 +17,6 @@ function setup(t: { teardown(fn: () => void): void }) {
   });
   return { L, D, U: (p: string) => path.join(L.upper, p) };
 }
-
-const errnoCode = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  return 'no error';
-};
 
 t.test('lookup merges layers top-down; missing names are ENOENT', async (t) => {
   const { D } = setup(t);

@@ -58,3 +58,13 @@ export function openDirect(l: Layers): Direct {
   };
   return { fs: ufs, node, at, entry, list, close };
 }
+
+/** The errno name a call on the union throws (`ENOENT`), or `no error`. */
+export const errnoCode = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { code: string }).code;
+  }
+  return 'no error';
+};
