@@ -123,6 +123,14 @@ function refuseFifo(dirfd: number, name: string, flags: number): void {
   }
 }
 
+/** openat2(2) of `name` beneath `dirfd` (a held directory, or the working directory), kept as the op's fd. */
+function openBeneath(handles: Handles, dirfd: number, op: { name: string; flags: OpenFlag[]; mode?: number; fd: string }): string {
+  const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
+  if ((flags & O_FLAGS.O_NONBLOCK) === 0) refuseFifo(dirfd, op.name, flags);
+  handles.addFd(op.fd, openat2(dirfd, op.name, flags | O_CLOEXEC, createMode(flags, op.mode), RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
+  return op.fd;
+}
+
 /** Runs a path op on the object a path names, following a final symlink (in the root). */
 function onObject<T>(root: CaseRoot, path: string, f: (fd: number) => T): T {
   return on(root.object(path), (at) => f(at.dirfd));
@@ -159,27 +167,16 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
       handles.addFd(op.fd, root.open(op.path, flags, createMode(flags, op.mode)));
       return op.fd;
     }
-    case 'openat': {
+    case 'openat':
       handles.checkFreeFd(op.fd);
-      const dirfd = handles.fd(op.dirfd);
-      const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
-      const mode = createMode(flags, op.mode);
-      if ((flags & O_FLAGS.O_NONBLOCK) === 0) refuseFifo(dirfd, op.name, flags);
-      handles.addFd(op.fd, openat2(dirfd, op.name, flags | O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
-      return op.fd;
-    }
+      return openBeneath(handles, handles.fd(op.dirfd), op);
     case 'fchdir': {
       const fd = handles.fd(op.fd);
       return sys('fchdir', () => raw.fchdir(fd));
     }
-    case 'opencwd': {
+    case 'opencwd':
       handles.checkFreeFd(op.fd);
-      const flags = orFlags<OpenFlag>(O_FLAGS, op.flags);
-      const mode = createMode(flags, op.mode);
-      if ((flags & O_FLAGS.O_NONBLOCK) === 0) refuseFifo(AT_FDCWD, op.name, flags);
-      handles.addFd(op.fd, openat2(AT_FDCWD, op.name, flags | O_CLOEXEC, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS));
-      return op.fd;
-    }
+      return openBeneath(handles, AT_FDCWD, op);
     case 'close': {
       const fd = handles.dropFd(op.fd);
       return sys('close', () => raw.close(fd));
