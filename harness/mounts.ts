@@ -24,8 +24,9 @@ export function mountTable(from = '/proc/self/mountinfo'): MountInfo[] {
   return out;
 }
 
-/** The topmost mount at `mnt`, if any. */
-export const mountInfo = (mnt: string): MountInfo | undefined => mountTable().reverse().find((m) => m.mountPoint === mnt);
+/** The topmost mount at `mnt`, if any: in this process's table, or in `table` (a MountSpace's). */
+export const mountInfo = (mnt: string, table: MountInfo[] = mountTable()): MountInfo | undefined =>
+  [...table].reverse().find((m) => m.mountPoint === mnt);
 
 /** Mount points at or below `dir`, in mount order. */
 export const mountsUnder = (dir: string): string[] =>

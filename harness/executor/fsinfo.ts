@@ -21,9 +21,14 @@ const MAGIC: ReadonlyMap<bigint, string> = new Map([
 ]);
 
 /** struct statfs on x86_64 (120 bytes): f_type @0, f_bsize @8, f_blocks @16, f_fsid @56, f_namelen @64. */
-function statfsOf(fd: number): { type: bigint; identity: string; namelen: bigint } {
+function fstatfsBuffer(fd: number): Buffer {
   const b = Buffer.alloc(120);
   sys('fstatfs', () => raw.fstatfs(fd, b));
+  return b;
+}
+
+function statfsOf(fd: number): { type: bigint; identity: string; namelen: bigint } {
+  const b = fstatfsBuffer(fd);
   const identity = [b.readBigInt64LE(8), b.readBigUInt64LE(16), b.readBigUInt64LE(56)].join(':');
   return { type: b.readBigInt64LE(0), identity, namelen: b.readBigInt64LE(64) };
 }
@@ -37,8 +42,7 @@ export function statfsText(fd: number, rootFd: number): string {
 
 const COUNTS = { bsize: 8, blocks: 16, bfree: 24, bavail: 32, files: 40, ffree: 48 } as const;
 const counts = (fd: number): bigint[] => {
-  const b = Buffer.alloc(120);
-  sys('fstatfs', () => raw.fstatfs(fd, b));
+  const b = fstatfsBuffer(fd);
   return Object.values(COUNTS).map((off) => b.readBigInt64LE(off));
 };
 

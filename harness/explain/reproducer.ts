@@ -104,15 +104,17 @@ const pyMode = (mode: number) => `0o${mode.toString(8)}`;
 const openMode = (flags: readonly OpenFlag[], mode: number | undefined) => (creates(flags) ? `, ${pyMode(createMode(flags, mode))}` : '');
 const KIND_BITS: Record<string, string> = { fifo: 'stat.S_IFIFO', chr: 'stat.S_IFCHR', blk: 'stat.S_IFBLK', sock: 'stat.S_IFSOCK', file: 'stat.S_IFREG' };
 
+/** openat2(2) of a name beneath a directory fd (a held one, or the working directory's AT_FDCWD). */
+const openBeneath = (dirfd: string, o: { fd: string; name: string; flags: OpenFlag[]; mode?: number }) =>
+  `fds.__setitem__(${py(o.fd)}, openat(${dirfd}, ${py(o.name)}, ${pyFlags('os.', o.flags)}, ${pyMode(createMode(o.flags, o.mode))}))`;
+
 /** The python expression that makes a step's syscall; its value is what the answer prints. upper: the top layer's directory. */
 function call(op: Step['op'], upper: string): string {
   const P = (p: string) => `P(${py(p)})`;
   switch (op.op) {
     case 'open': return `fds.__setitem__(${py(op.fd)}, os.open(${P(op.path)}, ${pyFlags('os.', op.flags)}${openMode(op.flags, op.mode)}))`;
-    case 'openat':
-      return `fds.__setitem__(${py(op.fd)}, openat(fd(${py(op.dirfd)}), ${py(op.name)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
-    case 'opencwd':
-      return `fds.__setitem__(${py(op.fd)}, openat(AT_FDCWD, ${py(op.name)}, ${pyFlags('os.', op.flags)}, ${pyMode(createMode(op.flags, op.mode))}))`;
+    case 'openat': return openBeneath(`fd(${py(op.dirfd)})`, op);
+    case 'opencwd': return openBeneath('AT_FDCWD', op);
     case 'fchdir': return `fchdir(fd(${py(op.fd)}))`;
     case 'close': return `close(${py(op.fd)})`;
     case 'read': return `os.read(fd(${py(op.fd)}), ${op.len})`;

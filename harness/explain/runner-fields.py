@@ -125,16 +125,20 @@ FS_NAMES = {0x794c7630: 'overlayfs', 0x65735546: 'fuse', 0x01021994: 'tmpfs', 0x
             0x9123683e: 'btrfs', 0x61756673: 'aufs'}
 
 # struct statfs on x86_64: f_type @0, f_bsize @8, f_blocks @16, f_fsid @56, f_namelen @64
-def statfs_of(call, what):
+def statfs_buffer(call, what):
     b = ctypes.create_string_buffer(120)
     c(call(what, b))
-    kind, bsize, blocks = struct.unpack_from('qqQ', b.raw, 0)
-    fsid, namelen = struct.unpack_from('Qq', b.raw, 56)
+    return b.raw
+
+def statfs_of(call, what):
+    b = statfs_buffer(call, what)
+    kind, bsize, blocks = struct.unpack_from('qqQ', b, 0)
+    fsid, namelen = struct.unpack_from('Qq', b, 56)
     return kind, (bsize, blocks, fsid), namelen
 
 def statfs_text(call, what):
     kind, identity, namelen = statfs_of(call, what)
-    root_kind, root_identity, _ = statfs_of(libc.statfs64, b'.')
+    root_kind, root_identity, _ = statfs_of(libc.statfs64, os.fsencode(P('')))
     name = 'root' if kind == root_kind else FS_NAMES.get(kind, f'0x{kind:x}')
     return f'type={name} namelen={namelen} fs={"root" if identity == root_identity else "other"}'
 
@@ -145,7 +149,7 @@ def fstatfs(f):
     return statfs_text(libc.fstatfs64, f)
 
 def stdev(path):
-    return 'root' if os.lstat(path).st_dev == os.stat('.').st_dev else 'other'
+    return 'root' if os.lstat(path).st_dev == os.stat(P('')).st_dev else 'other'
 
 def faccessat(path, mode, flags):
     if mode & ~0o7:
@@ -165,9 +169,7 @@ def fchdir(f):
 COUNT_NAMES = ('bsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree')
 
 def counts_of(f):
-    b = ctypes.create_string_buffer(120)
-    c(libc.fstatfs64(f, b))
-    return struct.unpack_from('6q', b.raw, 8)
+    return struct.unpack_from('6q', statfs_buffer(libc.fstatfs64, f), 8)
 
 # which of statfs()'s counts of the object equal those of the top layer's directory: object, upper,
 # object again until the object's two agree; on the upper's own filesystem (plain) by identity

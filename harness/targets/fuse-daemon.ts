@@ -45,7 +45,7 @@ export async function stopFuse(mnt: string): Promise<void> {
 
 /** For a hung or crashed filesystem: abort the FUSE connection, detach, and end the daemon; `space`: where it is mounted. */
 export async function abortFuse(mnt: string, space: MountSpace = ownMounts): Promise<void> {
-  const info = space.table().reverse().find((m) => m.mountPoint === mnt);
+  const info = mountInfo(mnt, space.table());
   if (info) {
     const conns = '/sys/fs/fuse/connections';
     if (existsSync(conns) && readdirSync(conns).length === 0) await localHost.run(['mount', '-t', 'fusectl', 'fusectl', conns]);

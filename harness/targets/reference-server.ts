@@ -4,7 +4,7 @@
 // not answer, and on exit of this process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ownMounts, type MountSpace } from '../mounts.ts';
+import { mountInfo, ownMounts, type MountSpace } from '../mounts.ts';
 
 /** The server did not answer in time, or is gone. */
 export class ServerGone extends Error {}
@@ -116,7 +116,7 @@ export class ReferenceServer {
   private detachLeftovers(): void {
     const table = this.space.table();
     for (const mnt of this.mounts) {
-      if ([...table].reverse().find((m) => m.mountPoint === mnt)?.fsType === 'fuse.unionref') {
+      if (mountInfo(mnt, table)?.fsType === 'fuse.unionref') {
         const argv = this.space.enter(['umount', '-l', mnt]);
         spawnSync(argv[0]!, argv.slice(1));
       }

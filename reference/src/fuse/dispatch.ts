@@ -20,7 +20,7 @@ export type Handler = (req: Request) => Buffer | number | undefined;
 export interface Replier {
   /** The output buffer; READ and READDIR write their bodies into it. */
   readonly out: Buffer;
-  /** The kernel must refetch this node's attributes once the reply is out. */
+  /** The kernel must refetch this node's attributes: told before the reply goes out. */
   invalidateAttrs(nodeid: number): void;
 }
 

@@ -55,7 +55,7 @@ export interface InitInfo {
   directIoAllowMmap: boolean;
   passthrough: Backing | null;
   /** The kernel must refetch this node's attributes: told before the current reply (see Session). */
-  invalidateAttrsNow(nodeid: number): void;
+  invalidateAttrs(nodeid: number): void;
 }
 
 export interface Filesystem {

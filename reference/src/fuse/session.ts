@@ -51,27 +51,21 @@ export class Session {
     this.staleAttrs.push(nodeid);
   }
 
+  /** FUSE_NOTIFY_INVAL_INODE, attributes only, for each node queued; the pending request holds no lock it takes. */
   private flushInvalidations(): void {
-    while (this.staleAttrs.length > 0) this.invalidateAttrsNow(this.staleAttrs.pop()!);
-  }
-
-  /**
-   * FUSE_NOTIFY_INVAL_INODE for the attributes only, at once: before the
-   * reply, so the caller cannot see the old attributes after it returns.
-   * Safe where the request holds no lock of the inode (FLUSH).
-   */
-  invalidateAttrsNow(nodeid: number): void {
-    const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
-    b.writeUInt32LE(b.length, 0);
-    b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
-    b.writeBigUInt64LE(0n, 8);
-    b.writeBigUInt64LE(BigInt(nodeid), 16);
-    b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
-    b.writeBigInt64LE(0n, 32);
-    try {
-      fs.writeSync(this.fd, b);
-    } catch {
-      // ENOENT: the kernel has already forgotten the node
+    while (this.staleAttrs.length > 0) {
+      const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
+      b.writeUInt32LE(b.length, 0);
+      b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
+      b.writeBigUInt64LE(0n, 8);
+      b.writeBigUInt64LE(BigInt(this.staleAttrs.pop()!), 16);
+      b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
+      b.writeBigInt64LE(0n, 32);
+      try {
+        fs.writeSync(this.fd, b);
+      } catch {
+        // ENOENT: the kernel has already forgotten the node
+      }
     }
   }
 
@@ -185,7 +179,7 @@ export class Session {
       minor: useMinor,
       directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0,
       passthrough: passthrough ? backing : null,
-      invalidateAttrsNow: (nodeid) => this.invalidateAttrsNow(nodeid),
+      invalidateAttrs: (nodeid) => this.invalidateAttrs(nodeid),
     };
     this.filesystem.init?.(info);
     this.opts.onInit(info);

@@ -30,7 +30,7 @@ export class UnionFs implements Filesystem {
 
   init(info: InitInfo): void {
     this.u.directIoLower = info.directIoAllowMmap;
-    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, (n) => info.invalidateAttrsNow(n.id));
+    if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, (n) => info.invalidateAttrs(n.id));
   }
   settle(): void { this.u.settle(); }
   /** Releases every fd the union holds (the layer roots belong to the caller). */
