@@ -151,7 +151,7 @@ async function run(argv: string[]): Promise<number> {
   const r = await runTarget(target, { ...opts, record: args.record });
   if (args.junit && stopCode() === null) writeFileSync(args.junit, junit(target.name, r.results, r.ms));
   if (args.html && stopCode() === null && r.code !== 3) {
-    const summary = r.summary ?? summarize(target.name, r.results, r.ms, opts.golden, await toolVersions(target.name));
+    const summary = r.summary ?? summarize(target.name, r.results, r.ms, opts.golden, r.versions);
     writePage(args.html, { summary, results: r.results }, cases, specFile());
   }
   return r.code;
@@ -162,6 +162,7 @@ interface TargetRun {
   ms: number;
   code: number;
   summary?: RunSummary;
+  versions?: Record<string, string>;
 }
 
 async function runTarget(
@@ -176,6 +177,7 @@ async function runTarget(
   const skip = target.skipReason?.();
   if (skip) process.stderr.write(`union-conformance: target ${target.name}: every case is skipped: ${skip.why}\n`);
   if (o.record) clearRecord(o.record);
+  const versions = await toolVersions(target);
   const progress = new Progress(process.stderr);
   const started = Date.now();
   const results = await runSuite(o.cases, target, {
@@ -192,8 +194,8 @@ async function runTarget(
   });
   const ms = Date.now() - started;
   const stopping = stopCode();
-  if (stopping !== null) return { results, ms, code: stopping };
-  const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden, await toolVersions(target.name)) : undefined;
+  if (stopping !== null) return { results, ms, code: stopping, versions };
+  const summary = o.record ? recordSummary(o.record, target.name, results, ms, o.golden, versions) : undefined;
   if (o.tap) await tapReport(results);
   else process.stdout.write(`${totals(target.name, results, ms)}\n`);
   let code = results.some((r) => r.verdict.class === 'fail') ? 1 : 0;
@@ -202,7 +204,7 @@ async function runTarget(
     process.stderr.write(`${gateReport(g)}\n`);
     code = gateFails(g) ? 1 : 0;
   }
-  return { results, ms, code, ...(summary ? { summary } : {}) };
+  return { results, ms, code, versions, ...(summary ? { summary } : {}) };
 }
 
 /** A recorded summary cut to the cases of this run (--filter), its counts with it. */

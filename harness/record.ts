@@ -2,7 +2,6 @@
 // that differs from its main golden (results/golden/<id>.out). A transcript equal to it is
 // not written, and the summary lists it under sameAsGolden: a missing file means "equals golden".
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { verdictText } from './classify.ts';
 import { goldenFile } from './golden.ts';
@@ -10,8 +9,9 @@ import { summaryCounts, type CaseResult } from './run.ts';
 
 export interface RunSummary {
   target: string;
+  /** The target machine's kernel release ('' when it could not be asked). */
   kernel: string;
-  /** Asked of the tools at run time (harness/versions.ts): kernel, and fuse-overlayfs, unionfs-fuse or unionref. */
+  /** Asked of the target's machine at run time (harness/versions.ts): kernel, and fuse-overlayfs, unionfs-fuse, aufs or unionref. */
   versions?: Record<string, string>;
   wallMs: number;
   ops: number;
@@ -41,7 +41,7 @@ export function recordTranscript(dir: string, r: CaseResult, goldenDir: string):
 export function summarize(target: string, results: CaseResult[], wallMs: number, goldenDir: string, versions: Record<string, string> = {}): RunSummary {
   return {
     target,
-    kernel: release(),
+    kernel: versions.kernel ?? '',
     versions,
     wallMs,
     ops: results.reduce((n, r) => n + r.ops, 0),

@@ -4,7 +4,8 @@ import { release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseTarget } from './targets/target.ts';
+import type { Host } from './host.ts';
+import { parseTarget, type Target } from './targets/target.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -30,17 +31,36 @@ async function unionrefCommit(): Promise<string | undefined> {
   return changed ? `${commit}+changes` : commit;
 }
 
-/** kernel and, for a FUSE target on this machine, the daemon's version (a remote target gets none). */
-export async function toolVersions(target: string): Promise<Record<string, string>> {
+/** The filesystem a TARGET string names: `uml:aufs` and `ssh://h?fs=fuse-overlayfs` name aufs and fuse-overlayfs. */
+export function targetFs(spec: string): string {
+  if (spec.startsWith('ssh://')) return (new URL(spec).searchParams.get('fs') ?? 'overlayfs').split(',')[0] || 'overlayfs';
+  if (spec === 'uml' || spec.startsWith('uml:')) return parseTarget(spec.slice(4)).name || 'overlayfs';
+  return parseTarget(spec).name;
+}
+
+/** What the target's machine prints for argv (on a remote target, the remote's). */
+async function remoteOutput(host: Host, argv: string[]): Promise<string> {
+  const r = await host.run(argv, { timeoutMs: 10_000 });
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+/**
+ * The kernel the target runs on and its daemon's version, asked of its machine while the run
+ * has it (a UML guest halts at the run's end). The reference is this tree's, on any machine.
+ */
+export async function toolVersions(target: Target): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const { name } = parseTarget(target);
-  const local = !/^(ssh|uml|custom)/.test(target);
-  if (local) out.kernel = release();
-  const version = name === 'fuse-overlayfs'
-    ? match(await output('fuse-overlayfs', ['--version']), /fuse-overlayfs: version (\S+)/)
-    : name === 'unionfs-fuse'
-      ? match(await output('unionfs', ['--version']), /unionfs-fuse version: (\S+)/)
-      : name === 'reference' ? await unionrefCommit() : undefined;
-  if (local && version) out[name === 'reference' ? 'unionref' : name] = version;
+  const { host } = target;
+  const kernel = host.local ? release() : match(await remoteOutput(host, ['uname', '-r']), /^\s*(\S+)/);
+  if (kernel) out.kernel = kernel;
+  const fs = targetFs(target.name);
+  const version = fs === 'fuse-overlayfs'
+    ? match(await remoteOutput(host, ['fuse-overlayfs', '--version']), /fuse-overlayfs: version (\S+)/)
+    : fs === 'unionfs-fuse'
+      ? match(await remoteOutput(host, ['unionfs', '--version']), /unionfs-fuse version: (\S+)/)
+      : fs === 'aufs'
+        ? match(await remoteOutput(host, ['cat', '/sys/module/aufs/version']), /^\s*(\S+)/)
+        : fs === 'reference' ? await unionrefCommit() : undefined;
+  if (version) out[fs === 'reference' ? 'unionref' : fs] = version;
   return out;
 }
