@@ -4,6 +4,7 @@
 // Started by mount.ts (server-thread.ts) as a worker, possibly before its
 // mount is known: it loads, says 'idle', and gets its mount's data in a
 // 'serve' message. It never touches the mount point.
+import { writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { type PassthroughMode, Session } from './fuse/session.ts';
 import { closeLayerFds } from './layer-fds.ts';
@@ -46,7 +47,8 @@ function main(port: NonNullable<typeof parentPort>, data: ServerData): void {
     s = new Session(data.fuseFd, u, {
       debug: data.debug,
       passthrough: data.passthrough,
-      log: (line) => process.stderr.write(`unionref: ${line}\n`),
+      // The thread's serving loop never yields, so its process.stderr (flushed by its event loop) would hold every line until the end.
+      log: (line) => writeSync(2, `unionref: ${line}\n`),
       onInit: (info) => port.postMessage({ type: 'init', minor: info.minor } satisfies ServerMessage),
     });
   } catch (err) {
