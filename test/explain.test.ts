@@ -52,20 +52,20 @@ t.test('bad input: one line naming the problem, exit 2', async (t) => {
   t.match(aufs.stdout, /\nno reproducer: --explain writes a reproducer for .*, not 'aufs'\n/);
 });
 
-// What overlayfs's transcript of a case says its steps answered: the run recorded under
-// results/overlayfs/ where it differs from golden, else the golden transcript.
-function stepsSection(id: string): string {
-  const recorded = join(ROOT, 'results/overlayfs', `${id}.out`);
+// What a target's transcript of a case says its steps answered: the run recorded under
+// results/<target>/ where it differs from golden, else the golden transcript.
+function stepsSection(id: string, targetName: string): string {
+  const recorded = join(ROOT, 'results', targetName, `${id}.out`);
   const text = readFileSync(existsSync(recorded) ? recorded : join(GOLDEN, `${id}.out`), 'utf8');
   return text.split('\n== steps\n')[1]!.split('\n== ')[0]!.trimEnd();
 }
 
-/** What runs a case's reproducer on overlayfs and compares its lines with the transcript's steps. */
-async function reproduces(t: Test, sample: Case[]): Promise<void> {
-  const target = makeTarget('overlayfs');
+/** What runs a case's reproducer on a target and compares its lines with the transcript's steps. */
+async function reproduces(t: Test, sample: Case[], targetName = 'overlayfs'): Promise<void> {
+  const target = makeTarget(targetName);
   const missing = await target.check();
   if (missing) {
-    t.fail(`overlayfs cannot run here: ${missing}`);
+    t.fail(`${targetName} cannot run here: ${missing}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'union-conformance-explain-'));
@@ -76,7 +76,7 @@ async function reproduces(t: Test, sample: Case[]): Promise<void> {
     writeFileSync(script, reproducer(c, target));
     const r = spawnSync('bash', [script], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: dir } });
     t.equal(r.status, 0, `${c.id}: the script ran (${r.stderr.trim()})`);
-    t.equal(r.stdout.trimEnd(), stepsSection(c.id), c.id);
+    t.equal(r.stdout.trimEnd(), stepsSection(c.id, targetName), c.id);
   }
   t.same(readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(`${dir}/`)), [], 'no mount left');
   t.same(readdirSync(dir), ['reproduce.sh'], 'each script removed its directory');
@@ -127,4 +127,17 @@ t.test('a case for every op the cases use: the reproducer, run on overlayfs, obs
     t.ok(sample.some((c) => uses(c, op)), `the sample runs ${op}`);
   }
   await reproduces(t, sample);
+});
+
+t.test('overlayfs:userxattr: the reproducer mounts unprivileged, in a user namespace, and observes what its run recorded', async (t) => {
+  const target = makeTarget('overlayfs:userxattr');
+  t.match(reproducer(allCases().find((c) => c.id === 'copyup/lchown/second-lower-symlink')!, target), /\nunshare --user --map-root-user --mount /);
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'results/overlayfs:userxattr/summary.json'), 'utf8')) as { verdicts: Record<string, string> };
+  // cases whose run there differs from overlayfs's, where an unprivileged mount shows something of its own
+  const own = onOverlayfs().filter((c) => {
+    const v = recorded.verdicts[c.id];
+    return v !== undefined && !v.startsWith('skip') && existsSync(join(ROOT, 'results/overlayfs:userxattr', `${c.id}.out`));
+  });
+  t.ok(own.length >= 3, 'cases with a transcript of their own on overlayfs:userxattr');
+  await reproduces(t, [own[0]!, own[Math.floor(own.length / 2)]!, own[own.length - 1]!], 'overlayfs:userxattr');
 });

@@ -220,6 +220,7 @@ function mountCommands(target: Target, l: Layout): { mount: string; unmount: str
 export function reproducer(c: Case, target: Target): string {
   const l = caseLayout(c, target, '$W');
   const { mount, unmount } = mountCommands(target, l);
+  const unprivileged = parseTarget(target.name).options.includes('userxattr');
   const layers = target.oracle
     ? layerScript(`"${l.mnt}"`, merge(c.layers), target)
     : [
@@ -245,6 +246,11 @@ export function reproducer(c: Case, target: Target): string {
     '# the layers',
     ...layers,
     '',
+    ...(unprivileged ? [
+      '# unprivileged, as the :userxattr run mounts: in a user and mount namespace of its own, root mapped to root',
+      '# (the mount goes with the namespace)',
+      "unshare --user --map-root-user --mount --propagation=private bash -eu <<'USERNS'",
+    ] : []),
     '# the mount',
     `export MNT="${l.mnt}" MOUNT=${sq(mount)} UNMOUNT=${sq(unmount)}`,
     'cd /',
@@ -256,6 +262,7 @@ export function reproducer(c: Case, target: Target): string {
     `before(${py(touchedPaths(c))})`,
     ...c.steps.map((s) => stepCall(s, !target.oracle && l.upper ? l.upper : l.mnt)),
     'PY',
+    ...(unprivileged ? ['USERNS'] : []),
     '',
   ].join('\n');
 }
