@@ -77,3 +77,11 @@ t.test('what POSIX leaves open is masked on any pair: a directory read after a n
   const unchanged = programCase('t', { layers: { lowers: [{ d: dir() }] }, steps: [s.mkdir('d/y'), s.opendir('d', 'd1'), s.readrest('d1')] });
   t.equal(compare(side('a', [], steps(''), []), side('b', [], steps('y:dir:ino#2'), []), contextOf(unchanged, [])).kind, 'finding');
 });
+
+t.test('rename-whiteout-accepted: RENAME_WHITEOUT carried out where overlayfs says EINVAL, only on the target that shows it', async (t) => {
+  const c = contextOf(programCase('t', { layers: { lowers: [{}], upper: { a: file() } }, steps: [s.renameat2('a', 'c', 'RENAME_WHITEOUT'), s.stat('a')] }), []);
+  const refused = ['renameat2 a c RENAME_WHITEOUT = EINVAL', 'stat a = file 0644 0:0 size=6 nlink=1 ino#1 mtime=T0'];
+  const done = ['renameat2 a c RENAME_WHITEOUT = 0', 'stat a = ENOENT'];
+  t.same(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', ['rename-whiteout-accepted'], done, []), c), { kind: 'explained', tags: ['rename-whiteout-accepted'] });
+  t.equal(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', [], done, []), c).kind, 'finding');
+});

@@ -76,7 +76,7 @@ const renamedLowerDir: Rule = (d, c) => {
   return answer(d.tagged) === '0' ? 'rest' : masked(d);
 };
 
-/** RENAME_WHITEOUT, which a union refuses (EINVAL) and a plain directory carries out, leaving a whiteout device to see. */
+/** RENAME_WHITEOUT, which overlayfs refuses (EINVAL) and the tagged target carries out: from there the states part. */
 const whiteoutRename: Rule = (d, c) => {
   const s = step(d, c);
   return s?.op.op === 'renameat2' && s.op.flags.includes('RENAME_WHITEOUT') && answer(d.other) === 'EINVAL' ? 'rest' : null;
@@ -112,13 +112,14 @@ export const MODEL: Record<Tag, Rule> = {
   'copyup-new-ctime': newCtime,
   'copyup-dir-ctime': newCtime,
   'tmpfile-parent-ctime': newCtime,
-  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
   // The number a name shows after a fresh lookup is the upper inode's: only the numbers differ.
   'userns-no-origin': (d) => {
     const tagged = d.tagged.replace(/ ino#\d+/g, ' ino#?');
     const other = d.other.replace(/ ino#\d+/g, ' ino#?');
     return tagged === other ? { tagged, other } : null;
   },
+  'rename-whiteout-accepted': whiteoutRename,
+  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
   posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
 };
 
