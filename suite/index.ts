@@ -25,6 +25,7 @@ import { timesCases } from './cases/times.ts';
 import { namemaxCases } from './cases/namemax.ts';
 import { deeperCases } from './cases/deeper.ts';
 import { foundCases } from './cases/found.ts';
+import { deviceCases } from './cases/devices.ts';
 
 export function allCases(): Case[] {
   return [
@@ -54,6 +55,7 @@ export function allCases(): Case[] {
     ...timesCases,
     ...namemaxCases,
     ...deeperCases,
+    ...deviceCases,
     ...foundCases,
   ];
 }

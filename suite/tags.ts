@@ -27,6 +27,8 @@ export const TAGS = {
     'fstat() on an fd opened before a copyup reports the copy\'s attributes while reads still return the lower data: FUSE answers fstat by inode, not by open file',
   'userns-no-origin':
     'mounted in a user namespace (overlayfs userxattr, unprivileged), overlayfs does not decode a copy\'s origin (decoding a file handle needs CAP_DAC_READ_SEARCH outside it): a name looked up afresh (another hard link, after a remount) reports the upper inode\'s st_ino, not the lower one the object had',
+  'rename-whiteout-accepted':
+    'renameat2(RENAME_WHITEOUT) is carried out as a plain directory carries it out, the source then a whiteout the union hides, where overlayfs refuses the flag with EINVAL (fuse-overlayfs)',
   posix:
     'a plain POSIX directory behaves differently here: the union semantics the spec documents differ by design',
 } as const;

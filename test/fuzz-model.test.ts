@@ -77,3 +77,30 @@ t.test('what POSIX leaves open is masked on any pair: a directory read after a n
   const unchanged = programCase('t', { layers: { lowers: [{ d: dir() }] }, steps: [s.mkdir('d/y'), s.opendir('d', 'd1'), s.readrest('d1')] });
   t.equal(compare(side('a', [], steps(''), []), side('b', [], steps('y:dir:ino#2'), []), contextOf(unchanged, [])).kind, 'finding');
 });
+
+t.test('a same-size truncate() leaves the times open (masked on any pair); one that changes the size or an ftruncate() does not', async (t) => {
+  const at = (len: number, ...more: Parameters<typeof s.stat>[0][]) =>
+    contextOf(programCase('t', { layers: { lowers: [{}], upper: { a: file('') } }, steps: [s.truncate('a', len), ...more.map((p) => s.stat(p))] }), []);
+  const steps = (len: number, mtime: string) => [`truncate a ${len} = 0`, `stat a = file 0644 0:0 size=${len} nlink=1 ino#1 mtime=${mtime}`];
+  const upper = (target: string, len: number, mtime: string) => {
+    const x = side(target, [], steps(len, mtime), [`a: file 0644 0:0 size=${len} nlink=1 ino#1 mtime=T0 ctime=same`]);
+    x.sections.sections.upper = [`a: file 0644 0:0 size=${len} mtime=${mtime}`];
+    return x;
+  };
+  t.same(compare(upper('overlayfs', 0, 'T0'), upper('fuse-overlayfs', 0, 'now'), at(0, 'a')), { kind: 'explained', tags: ['truncate-same-size'] });
+  t.equal(compare(upper('overlayfs', 3, 'T0'), upper('fuse-overlayfs', 3, 'now'), at(3, 'a')).kind, 'finding', 'the size changed: the times must change');
+  const ftruncate = contextOf(programCase('t', { layers: { lowers: [{}], upper: { a: file('') } }, steps: [s.open('a', 'O_WRONLY', 'fd1'), s.ftruncate('fd1', 0)] }), []);
+  const fsteps = ['open a O_WRONLY fd1 = 0', 'ftruncate fd1 0 = 0'];
+  t.equal(compare(side('a', [], fsteps, ['a: file 0644 0:0 size=0 nlink=1 ino#1 mtime=T0 ctime=same']), side('b', [], fsteps, ['a: file 0644 0:0 size=0 nlink=1 ino#1 mtime=now ctime=changed']), ftruncate).kind, 'finding', 'ftruncate() marks the times whatever the size');
+  const written = contextOf(programCase('t', { layers: { lowers: [{}], upper: { a: file('') } }, steps: [s.truncate('a', 0), s.chmod('a', 0o600)] }), []);
+  const wsteps = ['truncate a 0 = 0', 'chmod a 0600 = 0'];
+  t.equal(compare(side('a', [], wsteps, ['a: file 0600 0:0 size=0 nlink=1 ino#1 mtime=T0 ctime=same']), side('b', [], wsteps, ['a: file 0600 0:0 size=0 nlink=1 ino#1 mtime=T0 ctime=changed']), written).kind, 'finding', 'a later change to the file shows again');
+});
+
+t.test('rename-whiteout-accepted: RENAME_WHITEOUT carried out where overlayfs says EINVAL, only on the target that shows it', async (t) => {
+  const c = contextOf(programCase('t', { layers: { lowers: [{}], upper: { a: file() } }, steps: [s.renameat2('a', 'c', 'RENAME_WHITEOUT'), s.stat('a')] }), []);
+  const refused = ['renameat2 a c RENAME_WHITEOUT = EINVAL', 'stat a = file 0644 0:0 size=6 nlink=1 ino#1 mtime=T0'];
+  const done = ['renameat2 a c RENAME_WHITEOUT = 0', 'stat a = ENOENT'];
+  t.same(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', ['rename-whiteout-accepted'], done, []), c), { kind: 'explained', tags: ['rename-whiteout-accepted'] });
+  t.equal(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', [], done, []), c).kind, 'finding');
+});

@@ -207,7 +207,7 @@ function mountCommands(target: Target, l: Layout): { mount: string; unmount: str
   const { name, options } = parseTarget(target.name);
   const layers = [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`];
   if (name === 'overlayfs') return { mount: `mount -t overlay overlay -o "${[...layers, ...options].join(',')}" "${l.mnt}"`, unmount: `umount "${l.mnt}"` };
-  if (name === 'fuse-overlayfs') return { mount: `fuse-overlayfs -o "${[...layers, 'allow_other', ...options].join(',')}" "${l.mnt}"`, unmount: `umount "${l.mnt}"` };
+  if (name === 'fuse-overlayfs') return { mount: `fuse-overlayfs -o "${[...layers, 'allow_other', 'dev', ...options].join(',')}" "${l.mnt}"`, unmount: `umount "${l.mnt}"` };
   if (name === 'reference') return { mount: `${sq(UNIONREF)} -o "${[...layers, ...options].join(',')}" "${l.mnt}"`, unmount: `umount "${l.mnt}"` };
   if (name === 'unionfs-fuse') {
     const branches = [`${l.upper}=RW`, ...l.lowers.map((p) => `${p}=RO`)].join(':');

@@ -28,6 +28,8 @@ export type Effect = 'rest' | { tagged: string; other: string };
 
 export interface Context {
   steps: Step[];
+  /** The size of each regular file the merged fixture has, by path (every name of a hard link). */
+  sizes: Map<string, number>;
   /** Paths the merged fixture shows as a multiply-linked object of a lower layer, and symlinks to them. */
   linked: Set<string>;
   /** Paths that are directories before the steps (merged fixture) or after them (either target's merged view). */
@@ -76,7 +78,7 @@ const renamedLowerDir: Rule = (d, c) => {
   return answer(d.tagged) === '0' ? 'rest' : masked(d);
 };
 
-/** RENAME_WHITEOUT, which a union refuses (EINVAL) and a plain directory carries out, leaving a whiteout device to see. */
+/** RENAME_WHITEOUT, which overlayfs refuses (EINVAL) and the tagged target carries out: from there the states part. */
 const whiteoutRename: Rule = (d, c) => {
   const s = step(d, c);
   return s?.op.op === 'renameat2' && s.op.flags.includes('RENAME_WHITEOUT') && answer(d.other) === 'EINVAL' ? 'rest' : null;
@@ -112,13 +114,14 @@ export const MODEL: Record<Tag, Rule> = {
   'copyup-new-ctime': newCtime,
   'copyup-dir-ctime': newCtime,
   'tmpfile-parent-ctime': newCtime,
-  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
   // The number a name shows after a fresh lookup is the upper inode's: only the numbers differ.
   'userns-no-origin': (d) => {
     const tagged = d.tagged.replace(/ ino#\d+/g, ' ino#?');
     const other = d.other.replace(/ ino#\d+/g, ' ino#?');
     return tagged === other ? { tagged, other } : null;
   },
+  'rename-whiteout-accepted': whiteoutRename,
+  // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
   posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
 };
 
@@ -134,6 +137,43 @@ function changedSinceOpen(c: Context, dir: string, index: number): boolean {
   return false;
 }
 
+/** Ops that may change the size of a file without naming it: through an fd, or by another name of it. */
+const WRITES_DATA = ['truncate', 'ftruncate', 'write', 'pwrite', 'fallocate', 'copyrange', 'mmapwrite', 'mmapstore', 'ficlone'];
+
+/** Whether `path` is `dir` or lies beneath it. */
+const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+
+/** Steps `from` to `to` (not included) leave the file at `path` as it was: nothing wrote data anywhere, nothing moved or replaced the name. */
+function untouched(c: Context, path: string, from: number, to: number): boolean {
+  return c.steps.slice(from, to).every(({ op: o }) =>
+    !WRITES_DATA.includes(o.op)
+    && !((o.op === 'open' || o.op === 'openat' || o.op === 'opencwd') && o.flags.includes('O_TRUNC'))
+    && !([...ADDS_OR_REMOVES, 'linkfd'].includes(o.op) && pathsOf(o).some((p) => within(path, p))));
+}
+
+/** Ops that change nothing they name. */
+const LOOKS = ['stat', 'lstat', 'access', 'faccessat', 'getxattr', 'lgetxattr', 'listxattr', 'llistxattr', 'readlink', 'listdir', 'nlink', 'statfs', 'stdev', 'upperfree', 'lockprobe', 'open'];
+
+/** As `untouched`, and the steps only look at `path`: its times stay as they were. */
+const onlyLooked = (c: Context, path: string, from: number, to: number) =>
+  untouched(c, path, from, to) && c.steps.slice(from, to).every(({ op: o }) => LOOKS.includes(o.op) || !pathsOf(o).some((p) => within(path, p)));
+
+/** The path of the file that step `index` truncates to the size the file already has, if it is one. */
+function sameSizeTruncate(c: Context, index: number): string | undefined {
+  const o = c.steps[index]!.op;
+  if (o.op !== 'truncate' || c.sizes.get(o.path) !== o.len) return undefined;
+  return untouched(c, o.path, 0, index) ? o.path : undefined;
+}
+
+/** Whether a line is about `path`: its own line in the merged view or the upper layer, or a later step that names it. */
+function about(d: Difference, c: Context, path: string): boolean {
+  if (d.section === 'merged' || d.section === 'upper') return d.path === path;
+  const s = step(d, c);
+  return s !== undefined && pathsOf(s.op).includes(path);
+}
+
+const TIMES = / (mtime|ctime)=\S+/g;
+
 /** What POSIX leaves open, on any pair of targets: both lines masked. */
 export const UNSPECIFIED = {
   // POSIX readdir(): "If a file is removed from or added to the directory after the most recent call to
@@ -141,6 +181,22 @@ export const UNSPECIFIED = {
   'readdir-after-change': (d, c) => {
     const s = step(d, c);
     return s?.op.op === 'readrest' && changedSinceOpen(c, s.op.dir, d.index!) ? masked(d) : null;
+  },
+  // POSIX.1-2001 truncate(): "Upon successful completion, if the file size is changed, this function shall mark
+  // for update the st_ctime and st_mtime fields of the file". POSIX.1-2008 drops the condition, but Linux's
+  // truncate(2) leaves a same-size truncate's times to the filesystem (tmpfs keeps them, ext4 sets them), so on a
+  // union they are the upper filesystem's answer. ftruncate() has no such condition in either edition: not masked.
+  // Masked: the file's times from such a truncate on, until a step changes it.
+  'truncate-same-size': (d, c) => {
+    const last = d.section === 'steps' ? d.index! : c.steps.length;
+    for (let i = 0; i < last; i++) {
+      const path = sameSizeTruncate(c, i);
+      if (path === undefined || !about(d, c, path) || !onlyLooked(c, path, i + 1, last)) continue;
+      const tagged = d.tagged.replace(TIMES, ' $1=?');
+      const other = d.other.replace(TIMES, ' $1=?');
+      return tagged !== d.tagged || other !== d.other ? { tagged, other } : null;
+    }
+    return null;
   },
 } satisfies Record<string, Rule>;
 
@@ -156,7 +212,17 @@ export function contextOf(c: Case, mergedViews: string[][]): Context {
     const m = /^(\S+): dir /.exec(l);
     if (m) dirs.add(m[1]!);
   }
-  return { steps: c.steps, linked: linkedPaths(c.layers, tree), dirs };
+  return { steps: c.steps, sizes: fileSizes(tree), linked: linkedPaths(c.layers, tree), dirs };
+}
+
+function fileSizes(tree: Tree): Map<string, number> {
+  const nodes = new Map(walk(tree));
+  const out = new Map<string, number>();
+  for (const [p, n] of nodes) {
+    const f = n.kind === 'hardlink' ? nodes.get(n.to) : n;
+    if (f?.kind === 'file') out.set(p, typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.size);
+  }
+  return out;
 }
 
 function linkedPaths(layers: Layers, tree: Tree): Set<string> {

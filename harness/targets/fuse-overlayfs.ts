@@ -15,8 +15,9 @@ export function fuseOverlayfsTarget(name: string, options: string[], host: Host 
     writer: overlayWriter(),
     check: () => fuseTargetCheck(host, 'fuse-overlayfs', 'fuse-overlayfs'),
     layout: standardLayout,
+    // libfuse mounts nodev unless told `dev` (root only); kernel overlayfs and the reference open devices.
     mount: (l: Layout) => [
-      daemon(daemons, ['fuse-overlayfs', '-f', '-o', [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, 'allow_other', ...options].join(','), l.mnt], l.mnt),
+      daemon(daemons, ['fuse-overlayfs', '-f', '-o', [`lowerdir=${l.lowers.join(':')}`, `upperdir=${l.upper}`, `workdir=${l.work}`, 'allow_other', 'dev', ...options].join(','), l.mnt], l.mnt),
     ],
     unmount: (l: Layout) => [{ what: `umount ${l.mnt}`, run: () => daemons.stop(l.mnt) }],
     abort: (l: Layout) => daemons.abort(l.mnt),

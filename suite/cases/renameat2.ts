@@ -1,7 +1,10 @@
 // renameat2() flags on a union. The spec predates them; its rename rules
 // ("Notes on rename()": copyup, rename, whiteout; EXDEV for lower directories)
 // carry over: NOREPLACE adds only "fail if the target exists", EXCHANGE swaps two names.
+// WHITEOUT asks the filesystem to leave a whiteout of its own at the source; where
+// the spec is silent we answer as kernel overlayfs does: EINVAL, nothing moves.
 import type { Case } from '../dsl.ts';
+import type { Layers } from '../fixture.ts';
 import { kase } from '../case.ts';
 import { dir, file } from '../fixture.ts';
 import { lowerFile } from '../positions.ts';
@@ -9,6 +12,19 @@ import { s } from '../steps.ts';
 
 const spec = 'Notes on rename()' as const;
 const two = { lowers: [{ f: lowerFile(), g: file('target\n') }] };
+
+const WHITEOUT_RENAMES: { name: string; what: string; layers: Layers; to: string }[] = [
+  { name: 'upper-file', what: 'a file only the top layer has', layers: { lowers: [{ other: file() }], upper: { f: file('top\n') } }, to: 'h' },
+  { name: 'lower-file', what: 'a lower file', layers: two, to: 'h' },
+  { name: 'onto-existing', what: 'a lower file onto an existing name', layers: two, to: 'g' },
+];
+
+const whiteoutCases: Case[] = WHITEOUT_RENAMES.map(({ name, what, layers, to }) => kase('renameat2/whiteout', name, {
+  spec, claim: `RENAME_WHITEOUT of ${what} fails with EINVAL: a whiteout is the union's own, not a name a caller makes; nothing moves`,
+  layers, steps: [s.renameat2('f', to, 'RENAME_WHITEOUT')], show: ['f', to],
+  accepts: ['rename-whiteout-accepted'],
+  posix: 'a plain directory carries RENAME_WHITEOUT out and leaves a whiteout device at the source, a name like any other; on a union a whiteout only hides a lower name ("Notes on rename()"), and the flag is refused',
+}));
 
 export const renameat2Cases: Case[] = [
   kase('renameat2/noreplace', 'lower-to-new', {
@@ -55,4 +71,5 @@ export const renameat2Cases: Case[] = [
     steps: [s.renameat2('d', 'e', 'RENAME_EXCHANGE'), s.listdir('d'), s.listdir('e')],
     accepts: ['redirect-dir'], posix: 'POSIX exchanges any two directories; the spec returns EXDEV for a lower directory ("Notes on rename()")',
   }),
+  ...whiteoutCases,
 ];
