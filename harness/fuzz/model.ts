@@ -174,7 +174,7 @@ function about(d: Difference, c: Context, path: string): boolean {
 
 const TIMES = / (mtime|ctime)=\S+/g;
 
-/** What POSIX leaves open, on any pair of targets: both lines masked. */
+/** What POSIX leaves open, or Linux leaves to the filesystem beneath the union, on any pair of targets: both lines masked. */
 export const UNSPECIFIED = {
   // POSIX readdir(): "If a file is removed from or added to the directory after the most recent call to
   // opendir() or rewinddir(), whether a subsequent call to readdir() returns an entry for that file is unspecified."
@@ -200,7 +200,7 @@ export const UNSPECIFIED = {
   },
 } satisfies Record<string, Rule>;
 
-/** What explains a difference: a deviation tag, or something POSIX leaves open. */
+/** What explains a difference: a deviation tag, or something POSIX or Linux leaves open. */
 export type Reason = Tag | keyof typeof UNSPECIFIED;
 
 /** The context of a case's differences. */
