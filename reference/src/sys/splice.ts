@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import koffi from 'koffi';
 import { E, FsError, errnoOf } from './errno.ts';
 import { closeFd } from './at.ts';
+import { OUT_HEADER_SIZE } from '../fuse/protocol.ts';
 
 const libc = koffi.load('libc.so.6');
 const c = {
@@ -28,7 +29,6 @@ const SPLICE_F_NONBLOCK = 2;
  * read and written (filling the pipe and taking it back costs a copy more).
  */
 const PIPE_SIZES = [2 << 20, 1 << 20];
-const OUT_HEADER_SIZE = 16;
 
 export class Splicer {
   private fds: [number, number] | null = null;
