@@ -31,6 +31,8 @@ interface Bench {
   rss?: boolean;
   /** Targets not measured, and why. */
   skip?: { target: string; why: string };
+  /** Also measure the variant targets (reference-volatile). */
+  variants?: boolean;
 }
 
 const WORKERS = 8;
@@ -119,6 +121,7 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'copyup 256 MiB',
+    variants: true,
     run: (mnt) => fs.closeSync(fs.openSync(path.join(mnt, 'big', 'copyup'), 'r+')),
   },
   {
@@ -190,7 +193,7 @@ function main(): void {
   const only = process.env.BENCH_ONLY?.split('|'); // names hold commas (10,000)
   const perEntry: string[] = [];
   for (const b of BENCHES.filter((x) => only === undefined || only.some((o) => x.name.includes(o)))) {
-    const secs = TARGETS.map((t, i) => (b.skip?.target === t.name ? NaN : measure(b, i)));
+    const secs = TARGETS.map((t, i) => (b.skip?.target === t.name || (t.variant === true && b.variants !== true) ? NaN : measure(b, i)));
     const shown = (x: number, digits: number): string => (Number.isNaN(x) ? '-' : x.toFixed(digits));
     if (b.entries !== undefined) {
       const each = TARGETS.map((t, i) => `${t.name} ${shown(secs[i]! / b.entries! * 1e6, 2)}`);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const REF_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/unionref');
 
-export interface Target { name: string; mount: (opts: string, mnt: string) => void }
+/** variant: measured only where a benchmark asks for it (Bench.variants), shown '-' elsewhere. */
+export interface Target { name: string; mount: (opts: string, mnt: string) => void; variant?: boolean }
 
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60000 });
@@ -16,6 +17,8 @@ function run(cmd: string, args: string[]): void {
 
 export const TARGETS: Target[] = [
   { name: 'reference', mount: (o, mnt) => run(REF_BIN, ['-o', o, mnt]) },
+  // overlayfs's volatile: no fsync of a copyup (fuse-overlayfs never syncs one; kernel overlayfs does by default)
+  { name: 'reference-volatile', mount: (o, mnt) => run(REF_BIN, ['-o', `${o},volatile`, mnt]), variant: true },
   { name: 'fuse-overlayfs', mount: (o, mnt) => run('fuse-overlayfs', ['-o', o, mnt]) },
   { name: 'kernel', mount: (o, mnt) => run('mount', ['-t', 'overlay', 'overlay', '-o', o, mnt]) },
 ];

@@ -60,7 +60,7 @@ export class UnionMount {
     private readonly locks: MountLocks,
     private readonly hooks: MountHooks,
   ) {
-    const data: ServerData = { fuseFd, layers, userxattr: cfg.userxattr, debug: cfg.debug, passthrough: cfg.passthrough };
+    const data: ServerData = { fuseFd, layers, userxattr: cfg.userxattr, debug: cfg.debug, passthrough: cfg.passthrough, volatile: cfg.volatile };
     const thread = ServerThread.take();
     this.worker = thread.worker;
     void thread.idle.then(() => {
@@ -95,7 +95,7 @@ export class UnionMount {
     let layers: LayerFds;
     let fuseFd: number;
     try {
-      prepareWorkdir(layout, new Format(cfg.userxattr).prefix);
+      prepareWorkdir(layout, new Format(cfg.userxattr).prefix, cfg.volatile);
       process.umask(0); // modes arrive already masked by the caller's umask
       layers = openLayerFds({ upper: layout.upper, lowers: layout.lowers, work: layout.work }, layout.mountpoint);
       try {

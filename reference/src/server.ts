@@ -11,7 +11,7 @@ import { closeLayerFds } from './layer-fds.ts';
 import type { LayerFds } from './union/layers.ts';
 import { UnionFs } from './ops/unionfs.ts';
 
-export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean; passthrough: PassthroughMode }
+export interface ServerData { fuseFd: number; layers: LayerFds; userxattr: boolean; debug: boolean; passthrough: PassthroughMode; volatile: boolean }
 
 /**
  * From the server thread: modules loaded; ready to mount (union built);
@@ -24,7 +24,7 @@ export type ServerCommand = { type: 'serve'; data: ServerData } | { type: 'go' }
 
 function openUnion(data: ServerData): UnionFs {
   try {
-    return new UnionFs({ fds: data.layers, userxattr: data.userxattr });
+    return new UnionFs({ fds: data.layers, userxattr: data.userxattr, volatile: data.volatile });
   } catch (err) {
     closeLayerFds(data.layers);
     throw err;

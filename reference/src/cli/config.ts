@@ -13,6 +13,8 @@ export interface Config {
   userxattr: boolean;
   /** FUSE passthrough of open files' I/O: where the kernel has it (auto), required (on), or never (off). */
   passthrough: PassthroughMode;
+  /** As overlayfs's volatile: no fsync of the upper layer (copyups, fsync(2)); workdir/work/incompat/volatile marks it. */
+  volatile: boolean;
   /** MS_* flags for mount(2). */
   mountFlags: number;
   foreground: boolean;

@@ -67,13 +67,14 @@ export interface ParsedOptions {
   workdir: string | null;
   userxattr: boolean;
   passthrough: PassthroughMode;
+  volatile: boolean;
   setFlags: number;
   clearFlags: number;
   source: string | null;
 }
 
 export function emptyOptions(): ParsedOptions {
-  return { lowerdirs: [], upperdir: null, workdir: null, userxattr: false, passthrough: 'auto', setFlags: 0, clearFlags: 0, source: null };
+  return { lowerdirs: [], upperdir: null, workdir: null, userxattr: false, passthrough: 'auto', volatile: false, setFlags: 0, clearFlags: 0, source: null };
 }
 
 /** Applies one -o argument (comma separated list) to acc. */
@@ -96,6 +97,8 @@ export function parseOptionString(opts: string, acc: ParsedOptions): ParsedOptio
       acc[key] = unescape(value);
     } else if (key === 'userxattr' && value === null) {
       acc.userxattr = true;
+    } else if (key === 'volatile' && value === null) {
+      acc.volatile = true;
     } else if (key === 'passthrough') {
       if (value !== 'auto' && value !== 'on' && value !== 'off') throw new UsageError(`option ${raw}: passthrough= takes auto, on or off`);
       acc.passthrough = value;
@@ -137,6 +140,7 @@ export function toConfig(p: ParsedOptions, mountpoint: string, rest: Partial<Con
     source: p.source ?? rest.source ?? 'unionref',
     userxattr: p.userxattr,
     passthrough: p.passthrough,
+    volatile: p.volatile && p.upperdir !== null, // as overlayfs: meaningless without an upper layer, ignored
     mountFlags: flags,
     foreground: rest.foreground ?? false,
     debug: rest.debug ?? false,

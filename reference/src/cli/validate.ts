@@ -112,18 +112,42 @@ export function validate(cfg: Config): Layout {
 /**
  * Creates or empties workdir/work (leftovers of a crash are half-built copies
  * that were never renamed into upper) and checks that the upper filesystem
- * can hold whiteouts and overlay xattrs.
+ * can hold whiteouts and overlay xattrs. Layers marked by a volatile mount
+ * (work/incompat/volatile, which stays after it) are refused, as overlayfs
+ * refuses them: a crash may have lost writes to upper. A volatile mount
+ * leaves that mark, in overlayfs's format.
  */
-export function prepareWorkdir(layout: Layout, xattrPrefix: string): void {
+/** work/incompat: what is in it names a feature a mount must refuse (overlayfs's OVL_INCOMPATDIR_NAME). */
+const INCOMPAT = 'incompat';
+
+function refuseIncompat(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // absent
+  }
+  if (names.length > 0) {
+    throw new ValidationError(`workdir: overlay with incompat feature "${names[0]}" cannot be mounted ("${dir}/${names[0]}": `
+      + 'a volatile mount used these layers, and a crash may have lost its writes; remove it only if the upper layer is known intact)');
+  }
+}
+
+export function prepareWorkdir(layout: Layout, xattrPrefix: string, volatile = false): void {
   const work = layout.work;
   if (work === null) return;
   try {
     if (fs.existsSync(work)) {
       const st = fs.lstatSync(work);
       if (!st.isDirectory()) throw new ValidationError(`workdir: "${work}" exists and is not a directory`);
+      refuseIncompat(path.join(work, INCOMPAT));
       for (const name of fs.readdirSync(work)) fs.rmSync(path.join(work, name), { recursive: true, force: true });
     } else {
       fs.mkdirSync(work, { mode: 0 });
+    }
+    if (volatile) {
+      fs.mkdirSync(path.join(work, INCOMPAT, 'volatile'), { recursive: true, mode: 0 });
+      fs.writeFileSync(path.join(work, INCOMPAT, 'volatile', 'dirty'), '', { mode: 0 });
     }
   } catch (err) {
     if (err instanceof ValidationError) throw err;

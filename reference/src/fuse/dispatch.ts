@@ -1,7 +1,7 @@
 // Request decoding and reply encoding: each opcode's body (linux/fuse.h
 // layouts) becomes one typed Filesystem call, and its answer the reply
 // body. The only place that knows the offsets inside a request.
-import type { Ctx, Entry, Filesystem, Opened } from './filesystem.ts';
+import type { Ctx, Entry, FileData, Filesystem, Opened } from './filesystem.ts';
 import {
   attrOut, decodeDev, EMPTY, entryOut, FATTR_ATIME, FATTR_ATIME_NOW, FATTR_FH, FATTR_GID, FATTR_MODE, FATTR_MTIME,
   FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_DIRECT_IO, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
@@ -12,9 +12,10 @@ import { NOW, type TimeSpec } from '../sys/libc.ts';
 
 /**
  * A reply body (Buffer), the length of a body already written into out at
- * OUT_HEADER_SIZE (number), or undefined for requests without a reply.
+ * OUT_HEADER_SIZE (number), a file's data for the session to send (FileData),
+ * or undefined for requests without a reply.
  */
-export type Handler = (req: Request) => Buffer | number | undefined;
+export type Handler = (req: Request) => Buffer | number | FileData | undefined;
 
 /** What the handlers need from the session besides the filesystem. */
 export interface Replier {
@@ -43,7 +44,7 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handl
   // fs is partial (a test filesystem implements a few calls); an opcode
   // whose method is missing gets no handler, and the session answers ENOSYS.
   const full = fs as Filesystem;
-  const on = (op: number, method: keyof Filesystem, fn: (f: Filesystem, req: Request) => Buffer | number | undefined): void => {
+  const on = (op: number, method: keyof Filesystem, fn: (f: Filesystem, req: Request) => ReturnType<Handler>): void => {
     if (fs[method] !== undefined) h.set(op, (req) => fn(full, req));
   };
 
@@ -115,8 +116,10 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handl
     const c = f.tmpfile(ctxOf(req), req.nodeid, req.u32(0), req.u32(4));
     return Buffer.concat([entryBody(c.entry), openBody(c.opened)]);
   });
-  on(Op.READ, 'read', (f, req) =>
-    f.read(req.num64(0), req.num64(8), Math.min(req.u32(16), r.out.length - OUT_HEADER_SIZE), r.out, OUT_HEADER_SIZE));
+  on(Op.READ, 'read', (f, req) => {
+    const [fh, offset, size] = [req.num64(0), req.num64(8), Math.min(req.u32(16), r.out.length - OUT_HEADER_SIZE)];
+    return f.readFrom?.(fh, offset, size) ?? f.read(fh, offset, size, r.out, OUT_HEADER_SIZE);
+  });
   on(Op.WRITE, 'write', (f, req) => u32Out(f.write(req.num64(0), req.num64(8), req.bytes(40, req.u32(16)))));
   on(Op.FLUSH, 'flush', (f, req) => {
     f.flush(req.num64(0));

@@ -39,6 +39,9 @@ export interface SetattrIn {
   mtime?: TimeSpec;
 }
 
+/** A READ's answer that is a file's data: length bytes of fd at offset (the session may splice them). */
+export interface FileData { fd: number; offset: number; length: number }
+
 /** Receives readdir entries; returns false when the reply is full. */
 export type DirentSink = (ino: bigint, type: number, name: Buffer, nextOffset: number) => boolean;
 
@@ -79,6 +82,8 @@ export interface Filesystem {
   tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened };
   /** Reads into buf at off; returns the byte count. */
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number;
+  /** A READ to answer from the handle's file, in place of read(); null: read() answers it. */
+  readFrom?(fh: number, offset: number, size: number): FileData | null;
   write(fh: number, offset: number, data: Buffer): number;
   flush(fh: number): void;
   release(fh: number): void;

@@ -10,8 +10,9 @@ import {
 } from './protocol.ts';
 import { Request } from './request.ts';
 import { type Handler, handlers } from './dispatch.ts';
-import type { Backing, Filesystem, InitInfo } from './filesystem.ts';
+import type { Backing, FileData, Filesystem, InitInfo } from './filesystem.ts';
 import { backingClose, backingOpen } from '../sys/fusedev.ts';
+import { Splicer } from '../sys/splice.ts';
 
 export const MAX_PAGES = 256;
 const FUSE_NOTIFY_INVAL_INODE = 2;
@@ -35,9 +36,11 @@ export class Session {
   private initialized = false;
   /** Nodes whose cached attributes the kernel must drop before the current reply goes out. */
   private readonly staleAttrs: number[] = [];
+  private readonly splicer: Splicer;
 
   constructor(private readonly fd: number, private readonly filesystem: Partial<Filesystem>, private readonly opts: SessionOptions) {
     this.handlers = handlers(filesystem, this);
+    this.splicer = new Splicer(fd);
   }
 
   /**
@@ -71,6 +74,14 @@ export class Session {
 
   /** Serves until the connection goes away (unmount or abort). */
   run(): void {
+    try {
+      this.serve();
+    } finally {
+      this.splicer.close();
+    }
+  }
+
+  private serve(): void {
     for (;;) {
       let n: number;
       try {
@@ -92,9 +103,10 @@ export class Session {
     if (req.opcode === Op.INTERRUPT) return; // every handler is synchronous: nothing to interrupt
     const h = this.handlers.get(req.opcode);
     if (h === undefined) return this.replyDebug(req, -E.ENOSYS);
-    let result: Buffer | number | undefined;
+    let result: ReturnType<Handler>;
     try {
       result = h(req);
+      if (result !== undefined && typeof result !== 'number' && !Buffer.isBuffer(result)) return this.sendData(req, result);
     } catch (err) {
       if (this.opts.debug && !(typeof err === 'object' && err !== null && 'code' in err)) this.opts.log(String((err as Error).stack));
       return this.replyDebug(req, -errnoOf(err));
@@ -113,6 +125,13 @@ export class Session {
       this.send(req.unique, 0, OUT_HEADER_SIZE + result.length);
     }
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok`);
+  }
+
+  /** A READ answered with a file's data (sys/splice.ts). */
+  private sendData(req: Request, d: FileData): void {
+    if (this.staleAttrs.length > 0) this.flushInvalidations();
+    const spliced = this.splicer.send(req.unique, d.fd, d.offset, d.length, this.out);
+    if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok${spliced ? ' (spliced)' : ''}`);
   }
 
   private replyDebug(req: Request, err: number): void {

@@ -39,6 +39,7 @@ export function releasedir(u: Union, fh: number): void {
 
 export function fsyncdir(u: Union, fh: number): void {
   const h = u.handles.dir(fh);
+  if (u.volatile) return; // as overlayfs's volatile
   if (h.node.res.upper && !h.node.orphan) {
     const fd = openAt(u.upperLoc(h.node), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     try {

@@ -2,7 +2,7 @@
 // to its operation in ops/*. The FUSE layer (fuse/dispatch.ts) calls this;
 // tests call it directly on temporary directories.
 import type {
-  AttrReply, Ctx, DirentSink, Entry, Filesystem, InitInfo, Opened, SetattrIn,
+  AttrReply, Ctx, DirentSink, Entry, FileData, Filesystem, InitInfo, Opened, SetattrIn,
 } from '../fuse/filesystem.ts';
 import type { StatfsInfo } from '../fuse/protocol.ts';
 import type { Node } from '../union/nodes.ts';
@@ -12,7 +12,7 @@ import { getattr, lookup, readlink, setattr, statfs } from './entry.ts';
 import { link, mkdir, mknod, symlink } from './names.ts';
 import { rmdir, unlink } from './remove.ts';
 import { rename } from './rename.ts';
-import { create, fallocate, flush, fsync, open, read, release, tmpfile, write } from './file.ts';
+import { create, fallocate, flush, fsync, open, read, readFrom, release, tmpfile, write } from './file.ts';
 import { fsyncdir, opendir, readdir, releasedir } from './dir.ts';
 import { getxattr, listxattr, removexattr, setxattr } from './xattr.ts';
 import { hasSysAdmin } from '../sys/caps.ts';
@@ -64,6 +64,7 @@ export class UnionFs implements Filesystem {
     return tmpfile(this.u, ctx, this.node(parent), flags, mode);
   }
   read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
+  readFrom(fh: number, offset: number, size: number): FileData | null { return readFrom(this.u, fh, offset, size); }
   write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }
   flush(fh: number): void { flush(this.u, fh); }
   release(fh: number): void { release(this.u, fh); }

@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 const USED = [
   'EPERM', 'ENOENT', 'EINTR', 'EIO', 'EBADF', 'EAGAIN', 'EACCES', 'EBUSY', 'EEXIST', 'EXDEV', 'ENODEV',
   'ENOTDIR', 'EISDIR', 'EINVAL', 'ENOSPC', 'EROFS', 'EMLINK', 'ERANGE', 'ENAMETOOLONG', 'ENOSYS',
-  'ENOTEMPTY', 'ELOOP', 'ENODATA', 'EPROTO', 'EOPNOTSUPP', 'ENOTSUP', 'ESTALE', 'EFBIG', 'E2BIG',
+  'ENOTEMPTY', 'ELOOP', 'ENODATA', 'EPROTO', 'EOPNOTSUPP', 'ENOTSUP', 'ESTALE', 'EFBIG', 'E2BIG', 'ENOTTY',
 ] as const;
 
 /** Linux errno numbers by name (the subset the reference uses). */

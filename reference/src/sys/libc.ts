@@ -26,6 +26,7 @@ const c = {
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
   setsid: libc.func('int setsid(void)'),
   flock: libc.func('int flock(int fd, int op)'),
+  ioctl: libc.func('int ioctl(int fd, unsigned long request, ...)'),
 };
 
 function check(ret: number | bigint, what: string): number {
@@ -169,6 +170,12 @@ export function getdents64(fd: number, buf: Buffer): number {
 /** Copies up to len bytes in the kernel; returns bytes copied (0 at EOF). */
 export function copyFileRange(fdIn: number, fdOut: number, len: number): number {
   return check(c.copy_file_range(fdIn, null, fdOut, null, len, 0), 'copy_file_range');
+}
+/** _IOW(0x94, 9, int) */
+const FICLONE = 0x40049409;
+/** Makes fdOut share all of fdIn's data (reflink): where the filesystem has it (btrfs, xfs, ...), no data is copied. */
+export function ficlone(fdOut: number, fdIn: number): void {
+  check(c.ioctl(fdOut, FICLONE, 'int', fdIn), 'FICLONE');
 }
 /** Starts writeback of a range without waiting (SYNC_FILE_RANGE_WRITE); errors are left to fsync. */
 export function startWriteback(fd: number, offset: number, len: number): void {

@@ -3,11 +3,14 @@
 // times and xattrs (except the format's own). Parents are copied up first,
 // as directories with the lower directory's metadata. The copy is built in
 // workdir/work and renamed into place, so upper only ever holds complete
-// copies; on any error the temp is removed and the errno returned.
+// copies; on any error the temp is removed and the errno returned. The data
+// is cloned where the upper filesystem shares extents (FICLONE), else
+// copied in the kernel; it is synced before the rename unless the mount is
+// volatile (as overlayfs's volatile: a crash can lose it, see README).
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { lstatAtStrict, makedev, type Stat } from '../sys/stat.ts';
-import { copyFileRange, RENAME_NOREPLACE, startWriteback } from '../sys/libc.ts';
+import { copyFileRange, ficlone, RENAME_NOREPLACE, startWriteback } from '../sys/libc.ts';
 import {
   chmodAt, chownAt, closeFd, getxattrAt, listxattrAt, type Loc, mkdirAt, mknodAt, openAt, pathLoc, readlinkAt, renameAt,
   setxattrAt, symlinkAt, utimensAt,
@@ -66,7 +69,7 @@ function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | und
   const type = st.mode & S_IFMT;
   const perm = st.mode & 0o7777;
   if (type === S_IFREG) {
-    copyData(lower, tmp, dataLimit ?? st.size);
+    copyData(lower, tmp, dataLimit ?? st.size, st.size, !u.volatile);
   } else if (type === S_IFDIR) {
     mkdirAt(tmp, 0o700);
   } else if (type === S_IFLNK) {
@@ -81,12 +84,16 @@ function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | und
   utimensAt(tmp, st.atime, st.mtime);
 }
 
-function copyData(src: Loc, dst: Loc, limit: number): void {
+/** Errors of FICLONE and copy_file_range that mean "not here" (another filesystem, no support): copy another way. */
+const UNSUPPORTED = new Set([E.EXDEV, E.EINVAL, E.ENOSYS, E.EOPNOTSUPP, E.ENOTTY]);
+
+function copyData(src: Loc, dst: Loc, limit: number, size: number, sync: boolean): void {
   const inFd = openAt(src, fs.constants.O_RDONLY | O_NOATIME);
   let outFd = -1;
   try {
     outFd = openAt(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     let left = limit;
+    if (limit >= size && size > 0 && clone(outFd, inFd)) left = 0;
     let done = 0;
     let useRange = true;
     let buf: Buffer | null = null;
@@ -96,8 +103,7 @@ function copyData(src: Loc, dst: Loc, limit: number): void {
         try {
           n = copyFileRange(inFd, outFd, Math.min(left, CHUNK));
         } catch (err) {
-          const e = errnoOf(err);
-          if (e !== E.EXDEV && e !== E.EINVAL && e !== E.ENOSYS && e !== E.EOPNOTSUPP) throw err;
+          if (!UNSUPPORTED.has(errnoOf(err))) throw err;
           useRange = false;
           continue;
         }
@@ -108,14 +114,25 @@ function copyData(src: Loc, dst: Loc, limit: number): void {
         while (off < n) off += fs.writeSync(outFd, buf, off, n - off);
       }
       if (n === 0) break;
-      startWriteback(outFd, done, n); // overlap writeback with the copy; fsync below waits for the rest
+      if (sync) startWriteback(outFd, done, n); // overlap writeback with the copy; fsync below waits for the rest
       done += n;
       left -= n;
     }
-    fs.fsyncSync(outFd); // durable before the rename that makes it visible
+    if (sync) fs.fsyncSync(outFd); // durable before the rename that makes it visible
   } finally {
     closeFd(inFd);
     if (outFd >= 0) closeFd(outFd);
+  }
+}
+
+/** Whether the whole file was cloned. */
+function clone(outFd: number, inFd: number): boolean {
+  try {
+    ficlone(outFd, inFd);
+    return true;
+  } catch (err) {
+    if (!UNSUPPORTED.has(errnoOf(err))) throw err;
+    return false;
   }
 }
 

@@ -27,7 +27,8 @@ export const S_IFREG = fs.constants.S_IFREG;
 export const S_IFLNK = fs.constants.S_IFLNK;
 export const NAME_MAX = 255;
 
-export interface UnionOptions { fds: LayerFds; userxattr: boolean }
+/** volatile: nothing written to upper is synced (copyups, fsync), as overlayfs's volatile option. */
+export interface UnionOptions { fds: LayerFds; userxattr: boolean; volatile?: boolean }
 
 export class Union {
   readonly layers: Layers;
@@ -39,6 +40,7 @@ export class Union {
   readonly dirs: DirFds;
   readonly handles = new Handles();
   readonly readonly: boolean;
+  readonly volatile: boolean;
   /**
    * Bumped by every change that can alter how many subdirectories a directory
    * shows (mkdir, rmdir, rename of a directory); stamps the cached counts
@@ -56,6 +58,7 @@ export class Union {
     this.format = new Format(opts.userxattr);
     this.work = new Workdir(this.layers.work, this.format);
     this.readonly = this.layers.upper === null;
+    this.volatile = opts.volatile ?? false;
     this.origins = new Origins(this.layers, this.format);
     this.inodes = new Inodes(this.layers, this.origins);
     this.dirs = new DirFds(this.layers.rootFds());
