@@ -23,6 +23,24 @@ const parentMtime: Case[] = PARENT_TRIGGERS.map(({ name, step }) => kase('found/
   steps: [s.chown('a/y', 1000, 1000), step, s.stat('a')],
 }));
 
+// fuse-overlayfs gives a lower directory it copied up another inode number
+// once the union is mounted again: the upper directory's own (3971d5e6890c,
+// 5cb3c7fd6b6b). A copied-up file keeps its number (persist/copyup-chmod);
+// overlayfs, plain and the reference keep the directory's. reference:userxattr
+// changes it too, as userns-no-origin says; the cases do not accept that tag,
+// whose transcript would be fuse-overlayfs's (results/baseline.txt).
+const DIR_COPYUPS: { name: string; step: Step }[] = [
+  { name: 'chmod', step: s.chmod('d', 0o700) },
+  { name: 'utimes', step: s.utimens('d', s.T1, s.T1) },
+];
+
+const dirInoAfterRemount: Case[] = DIR_COPYUPS.map(({ name, step }) => kase('found/copyup-dir-remount', name, {
+  spec: 'Terminology',
+  claim: `a lower directory copied up by ${name} keeps its inode number after the union is unmounted and mounted again`,
+  layers: { lowers: [{ d: dir({ x: file() }) }] },
+  steps: [s.stat('d'), step, s.remount(), s.stat('d')],
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -33,6 +51,7 @@ const upperOnlyWhiteout = { lowers: [{ other: file() }], upper: { d: dir({ x: wh
 
 export const foundCases: Case[] = [
   ...parentMtime,
+  ...dirInoAfterRemount,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
