@@ -2,7 +2,7 @@
 // results/fuzz-known.txt), each kept as the spec's answer.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { dir, file, symlink, whiteout } from '../fixture.ts';
+import { chr, dir, file, symlink, whiteout } from '../fixture.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -41,6 +41,21 @@ const dirInoAfterRemount: Case[] = DIR_COPYUPS.map(({ name, step }) => kase('fou
   steps: [s.stat('d'), step, s.remount(), s.stat('d')],
 }));
 
+// fuse-overlayfs answers EIO when it copies up a lower character device, and
+// leaves an empty regular file in its place (318923c3943f), as it does for a
+// fifo (copyup/chown/lower-fifo); no other case has a lower device.
+const DEVICE_COPYUPS: { name: string; step: Step }[] = [
+  { name: 'chown', step: s.chown('c', 1000, 1000) },
+  { name: 'utimes', step: s.utimens('c', s.T1, s.T1) },
+];
+
+const deviceCopyup: Case[] = DEVICE_COPYUPS.map(({ name, step }) => kase('found/lower-chr-copyup', name, {
+  spec: 'File copyup',
+  claim: `${name} of a lower character device copies it up as the same device`,
+  layers: { lowers: [{ c: chr(1, 3) }] },
+  steps: [step, s.lstat('c')],
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -52,6 +67,7 @@ const upperOnlyWhiteout = { lowers: [{ other: file() }], upper: { d: dir({ x: wh
 export const foundCases: Case[] = [
   ...parentMtime,
   ...dirInoAfterRemount,
+  ...deviceCopyup,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
