@@ -2,7 +2,7 @@
 // results/fuzz-known.txt), each kept as the spec's answer.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { chr, dir, file, symlink, whiteout } from '../fixture.ts';
+import { chr, dir, file, symlink, whiteout, type FixtureNode } from '../fixture.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -56,6 +56,22 @@ const deviceCopyup: Case[] = DEVICE_COPYUPS.map(({ name, step }) => kase('found/
   steps: [step, s.lstat('c')],
 }));
 
+// fuse-overlayfs refuses (EXDEV) to rename a directory that only the upper
+// layer has when a lower layer has a non-directory of that name beneath it
+// (291f3dbcdfa9, d33410f2803b), as if the directory were merged with a lower
+// one. The directory hides the lower object ("Terminology"), so it renames.
+const LOWER_NONDIRS: { name: string; node: FixtureNode }[] = [
+  { name: 'file', node: file() },
+  { name: 'symlink', node: symlink('b') },
+];
+
+const renameUpperDir: Case[] = LOWER_NONDIRS.map(({ name, node }) => kase('found/rename-upper-dir-over-lower', name, {
+  spec: 'Notes on rename()',
+  claim: `a directory only the upper layer has, on top of a lower ${name} of the same name, renames: the lower ${name} is whited out`,
+  layers: { lowers: [{ b: node }], upper: { b: dir() } },
+  steps: [s.rename('b', 'a'), s.stat('a'), s.stat('b')],
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -68,6 +84,7 @@ export const foundCases: Case[] = [
   ...parentMtime,
   ...dirInoAfterRemount,
   ...deviceCopyup,
+  ...renameUpperDir,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
