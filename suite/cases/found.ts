@@ -2,7 +2,7 @@
 // results/fuzz-known.txt), each kept as the spec's answer.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { chr, dir, file, symlink, whiteout, type FixtureNode } from '../fixture.ts';
+import { chr, dir, file, symlink, whiteout, type FixtureNode, type Layers } from '../fixture.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -72,6 +72,21 @@ const renameUpperDir: Case[] = LOWER_NONDIRS.map(({ name, node }) => kase('found
   steps: [s.rename('b', 'a'), s.stat('a'), s.stat('b')],
 }));
 
+// unionfs-fuse merges a directory with what lies beneath a lower symlink of
+// its name: the symlink's target directory (51eb5cb35ee2), or a directory in
+// a lower layer below the symlink (070259bfd9ee). The symlink is no directory
+// and hides what is beneath it ("Terminology").
+const SYMLINK_HIDES: { name: string; layers: Layers; steps: Step[] }[] = [
+  { name: 'rmdir', layers: { lowers: [{ d: symlink('.') }], upper: { d: dir() } }, steps: [s.listdir('d'), s.rmdir('d'), s.stat('d')] },
+  { name: 'lower-dir-beneath', layers: { lowers: [{ a: symlink('a') }, { a: dir({ x: file() }) }], upper: { a: dir() } }, steps: [s.listdir('a'), s.stat('a/x')] },
+];
+
+const symlinkHides: Case[] = SYMLINK_HIDES.map(({ name, layers, steps }) => kase('found/upper-dir-over-lower-symlink', name, {
+  spec: 'Terminology',
+  claim: 'a directory on top of a lower symlink of the same name holds only its own entries: nothing the symlink points to or hides',
+  layers, steps,
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -85,6 +100,7 @@ export const foundCases: Case[] = [
   ...dirInoAfterRemount,
   ...deviceCopyup,
   ...renameUpperDir,
+  ...symlinkHides,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
