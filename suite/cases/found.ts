@@ -41,6 +41,16 @@ const dirInoAfterRemount: Case[] = DIR_COPYUPS.map(({ name, step }) => kase('fou
   steps: [s.stat('d'), step, s.remount(), s.stat('d')],
 }));
 
+// So does a file it copied up from the second lower layer (25f137af893c,
+// 3155fa13169b); one from the topmost lower keeps its number. Here
+// overlayfs:userxattr changes it too (userns-no-origin, not accepted).
+const secondLowerInoAfterRemount = kase('found/copyup-remount', 'second-lower-file', {
+  spec: 'Terminology',
+  claim: 'a file of the second lower layer copied up by chmod keeps its inode number after the union is unmounted and mounted again',
+  layers: { lowers: [{}, { f: file() }] },
+  steps: [s.stat('f'), s.chmod('f', 0o600), s.remount(), s.stat('f')],
+});
+
 // fuse-overlayfs answers EIO when it copies up a lower character device, and
 // leaves an empty regular file in its place (318923c3943f), as it does for a
 // fifo (copyup/chown/lower-fifo); no other case has a lower device.
@@ -98,6 +108,7 @@ const upperOnlyWhiteout = { lowers: [{ other: file() }], upper: { d: dir({ x: wh
 export const foundCases: Case[] = [
   ...parentMtime,
   ...dirInoAfterRemount,
+  secondLowerInoAfterRemount,
   ...deviceCopyup,
   ...renameUpperDir,
   ...symlinkHides,
