@@ -97,6 +97,21 @@ const symlinkHides: Case[] = SYMLINK_HIDES.map(({ name, layers, steps }) => kase
   layers, steps,
 }));
 
+// fuse-overlayfs copies a lower symlink up as root's, whoever owned it
+// (93bd6d9c98e9): by utimensat(AT_SYMLINK_NOFOLLOW), or by rename (where its
+// mtime also becomes now, as copyup/rename/lower-symlink shows).
+const SYMLINK_COPYUPS: { name: string; step: Step; look: string }[] = [
+  { name: 'utimes', step: { op: { op: 'utimensat', path: 'a', atime: s.T1, mtime: s.T1, nofollow: true } }, look: 'a' },
+  { name: 'rename', step: s.rename('a', 'b'), look: 'b' },
+];
+
+const symlinkOwner: Case[] = SYMLINK_COPYUPS.map(({ name, step, look }) => kase('found/lower-symlink-owner', name, {
+  spec: 'File copyup',
+  claim: `a lower symlink copied up by ${name} keeps its owner`,
+  layers: { lowers: [{ a: symlink('a', { uid: 1000, gid: 1000 }) }] },
+  steps: [step, s.lstat(look)],
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -112,6 +127,7 @@ export const foundCases: Case[] = [
   ...deviceCopyup,
   ...renameUpperDir,
   ...symlinkHides,
+  ...symlinkOwner,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
