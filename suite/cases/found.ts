@@ -2,7 +2,7 @@
 // results/fuzz-known.txt), each kept as the spec's answer.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
-import { chr, dir, file, symlink, whiteout, type FixtureNode, type Layers } from '../fixture.ts';
+import { chr, dir, file, opaque, symlink, whiteout, type FixtureNode, type Layers } from '../fixture.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -112,6 +112,20 @@ const symlinkOwner: Case[] = SYMLINK_COPYUPS.map(({ name, step, look }) => kase(
   steps: [step, s.lstat(look)],
 }));
 
+// fuse-overlayfs renames an opaque directory without leaving a whiteout: the
+// lower directory it hid shows again at the old name (79a08e27c86d).
+const OPAQUE_RENAMES: { name: string; step: Step }[] = [
+  { name: 'rename', step: s.rename('c', 'e') },
+  { name: 'noreplace', step: s.renameat2('c', 'e', 'RENAME_NOREPLACE') },
+];
+
+const opaqueRename: Case[] = OPAQUE_RENAMES.map(({ name, step }) => kase('found/rename-opaque-dir', name, {
+  spec: 'Notes on rename()',
+  claim: `${name} of an opaque directory over a lower one leaves the old name whited out`,
+  layers: { lowers: [{ c: dir({ y: file() }) }], upper: { c: opaque() } },
+  steps: [step, s.stat('c'), s.listdir('e')],
+}));
+
 // Kernel overlayfs reads a directory that has nothing beneath it ("pure
 // upper") straight from the upper layer, whiteouts and all (c760994eaffb,
 // 2aea083ff4ec). overlayfs never writes such a whiteout itself: the layers
@@ -128,6 +142,7 @@ export const foundCases: Case[] = [
   ...renameUpperDir,
   ...symlinkHides,
   ...symlinkOwner,
+  ...opaqueRename,
   // fuse-overlayfs copies the file up before removexattr() finds the name
   // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
   // also renumbers it, which the spec does not rule on). After a remount the
