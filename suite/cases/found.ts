@@ -144,8 +144,8 @@ export const foundCases: Case[] = [
   ...symlinkOwner,
   ...opaqueRename,
   // fuse-overlayfs copies the file up before removexattr() finds the name
-  // missing (a256271b202c; a directory too, d01ac9ecf826, where a remount
-  // also renumbers it, which the spec does not rule on). After a remount the
+  // missing (a256271b202c; a directory too, d01ac9ecf826, which a remount
+  // then renumbers, as found/copyup-dir-remount shows). After a remount the
   // merged view reads what the layers hold, so the needless copy shows.
   kase('found/removexattr-absent', 'lower-file', {
     spec: 'File copyup',
