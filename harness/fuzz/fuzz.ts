@@ -131,6 +131,7 @@ async function keep(o: FuzzOptions, raws: Raw[]): Promise<{ findings: Reported[]
     };
     const s = await shrink(o.seed, String(r.index), r.split, probe, { batch: 8, maxTries: 1000 });
     const f = await finding(o, r, s.path, s.split, true);
+    o.progress?.(`shrunk to ${f.known ? 'known' : 'new'} ${f.id} (path ${s.path}, ${s.tried} tried)`);
     const seen = byId.get(f.id);
     if (seen) seen.alike += group.length;
     else byId.set(f.id, { ...f, alike: group.length });
