@@ -56,6 +56,8 @@ export interface InitInfo {
   passthrough: Backing | null;
   /** The kernel must refetch this node's attributes: told before the current reply (see Session). */
   invalidateAttrs(nodeid: number): void;
+  /** The kernel must drop this directory's cached listing and attributes: told before the current reply. */
+  invalidateListing(nodeid: number): void;
 }
 
 export interface Filesystem {
