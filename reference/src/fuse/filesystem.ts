@@ -25,6 +25,8 @@ export interface Opened {
   directIo: boolean;
   /** FOPEN_PASSTHROUGH: the kernel does the handle's I/O on this backing file itself. */
   backingId?: number;
+  /** FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE: the kernel may keep a directory's listing between opens. */
+  cacheDir?: boolean;
 }
 
 /** SETATTR: only the fields present change. Times may be NOW. */

@@ -2,6 +2,9 @@
 // opendir and held by the handle; a READDIR offset is an index into it, so
 // telldir/seekdir positions stay valid for the life of the open directory.
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
+// The kernel keeps the listing between opens (FOPEN_CACHE_DIR) and drops it
+// itself when it creates, removes or renames a name in the directory; a
+// listing the server changes otherwise is invalidated (Union.invalidate).
 import * as fs from 'node:fs';
 import { closeFd, openAt } from '../sys/at.ts';
 import { DT_DIR } from '../sys/dirents.ts';
@@ -16,7 +19,7 @@ export function opendir(u: Union, node: Node): Opened {
   if ((node.res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
   const h: DirHandle = { kind: 'dir', node, entries: null, consumed: false };
   h.entries = snapshot(u, h);
-  return { fh: u.handles.add(h), directIo: false };
+  return { fh: u.handles.add(h), directIo: false, cacheDir: true };
 }
 
 export function readdir(u: Union, fh: number, offset: number, add: DirentSink): void {
