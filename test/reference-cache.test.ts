@@ -1,7 +1,8 @@
 // The kernel caches names and attributes for a day and keeps directory
 // listings between opens (FOPEN_CACHE_DIR); what the server changes behind
 // its back must show at once: a copyup's ctime, link count and inode number,
-// the parent's ctime, a listing's d_ino, a moved directory's '..'.
+// the parent's ctime, a listing's d_ino, a moved directory's '..'. A
+// directory's listing is taken at its first read, not at its open.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
@@ -82,6 +83,17 @@ t.test("a moved directory's listing shows its new parent as '..'", async (t) => 
   renameat2(path.join(m.mnt, 'b/c'), path.join(m.mnt, 'x/y'), RENAME_EXCHANGE);
   t.equal(inoOf(path.join(m.mnt, 'x/y'), '..'), ino('x'), 'after RENAME_EXCHANGE: the directory now at x/y');
   t.equal(inoOf(path.join(m.mnt, 'b/c'), '..'), ino('b'), 'and the one now at b/c');
+});
+
+t.test('a directory stream lists what its directory holds at its first read, not at its open', async (t) => {
+  const { m } = await mounted(t, { a: '1' });
+  const d = new DirStream(m.mnt);
+  try {
+    fs.writeFileSync(path.join(m.mnt, 'b'), '2');
+    t.same(d.all().map((e) => e.name).sort(), ['.', '..', 'a', 'b']);
+  } finally {
+    d.close();
+  }
 });
 
 t.test('a second listing of an unchanged directory comes from the kernel', async (t) => {
