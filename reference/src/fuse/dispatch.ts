@@ -4,7 +4,7 @@
 import type { Ctx, Entry, FileData, Filesystem, Opened } from './filesystem.ts';
 import {
   attrOut, decodeDev, EMPTY, entryOut, FATTR_ATIME, FATTR_ATIME_NOW, FATTR_FH, FATTR_GID, FATTR_MODE, FATTR_MTIME,
-  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_DIRECT_IO, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
+  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_CACHE_DIR, FOPEN_DIRECT_IO, FOPEN_KEEP_CACHE, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
   OUT_HEADER_SIZE, statfsOut, u32Out, writeDirent,
 } from './protocol.ts';
 import type { Request } from './request.ts';
@@ -28,8 +28,11 @@ export interface Replier {
 const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid });
 
 const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, { entrySec: e.entryTtl, attrSec: e.attrTtl });
-const openBody = (o: Opened): Buffer =>
-  (o.backingId !== undefined ? openOut(o.fh, FOPEN_PASSTHROUGH, o.backingId) : openOut(o.fh, o.directIo ? FOPEN_DIRECT_IO : 0));
+function openBody(o: Opened): Buffer {
+  if (o.backingId !== undefined) return openOut(o.fh, FOPEN_PASSTHROUGH, o.backingId);
+  if (o.cacheDir === true) return openOut(o.fh, FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
+  return openOut(o.fh, o.directIo ? FOPEN_DIRECT_IO : 0);
+}
 const sizeOrBody = (r: Buffer | number): Buffer => (typeof r === 'number' ? u32Out(r) : r);
 
 function timeIn(req: Request, valid: number, setBit: number, nowBit: number, secOff: number, nsecOff: number): TimeSpec | undefined {

@@ -25,6 +25,8 @@ export interface Opened {
   directIo: boolean;
   /** FOPEN_PASSTHROUGH: the kernel does the handle's I/O on this backing file itself. */
   backingId?: number;
+  /** FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE: the kernel may keep a directory's listing between opens. */
+  cacheDir?: boolean;
 }
 
 /** SETATTR: only the fields present change. Times may be NOW. */
@@ -59,6 +61,8 @@ export interface InitInfo {
   passthrough: Backing | null;
   /** The kernel must refetch this node's attributes: told before the current reply (see Session). */
   invalidateAttrs(nodeid: number): void;
+  /** The kernel must drop this directory's cached listing and attributes: told before the current reply. */
+  invalidateListing(nodeid: number): void;
 }
 
 export interface Filesystem {

@@ -47,6 +47,7 @@ export const FATTR_CTIME = 1 << 10;
 // open reply flags
 export const FOPEN_DIRECT_IO = 1 << 0;
 export const FOPEN_KEEP_CACHE = 1 << 1;
+export const FOPEN_CACHE_DIR = 1 << 3;
 export const FOPEN_PASSTHROUGH = 1 << 7;
 
 export const FUSE_GETATTR_FH = 1 << 0;

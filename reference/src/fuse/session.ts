@@ -34,8 +34,8 @@ export class Session {
   private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
   private readonly handlers: Map<number, Handler>;
   private initialized = false;
-  /** Nodes whose cached attributes the kernel must drop before the current reply goes out. */
-  private readonly staleAttrs: number[] = [];
+  /** Nodes whose cached attributes (pages: and cached contents) the kernel must drop before the current reply goes out. */
+  private readonly stale: Array<{ nodeid: number; pages: boolean }> = [];
   private readonly splicer: Splicer;
 
   constructor(private readonly fd: number, private readonly filesystem: Partial<Filesystem>, private readonly opts: SessionOptions) {
@@ -51,18 +51,28 @@ export class Session {
    * an attribute-only invalidation takes no lock the pending request holds.
    */
   invalidateAttrs(nodeid: number): void {
-    this.staleAttrs.push(nodeid);
+    this.stale.push({ nodeid, pages: false });
   }
 
-  /** FUSE_NOTIFY_INVAL_INODE, attributes only, for each node queued; the pending request holds no lock it takes. */
+  /**
+   * Asks the kernel to drop a directory's cached listing (FOPEN_CACHE_DIR
+   * keeps it in the directory's pages) and its attributes. Also sent before
+   * the reply: no request holds a lock on a directory's pages while it waits
+   * for the server (the kernel fills them after READDIR's reply).
+   */
+  invalidateListing(nodeid: number): void {
+    this.stale.push({ nodeid, pages: true });
+  }
+
+  /** FUSE_NOTIFY_INVAL_INODE for each node queued; the pending request holds no lock it takes. */
   private flushInvalidations(): void {
-    while (this.staleAttrs.length > 0) {
+    for (const { nodeid, pages } of this.stale.splice(0)) {
       const b = Buffer.alloc(OUT_HEADER_SIZE + 24);
       b.writeUInt32LE(b.length, 0);
       b.writeInt32LE(FUSE_NOTIFY_INVAL_INODE, 4);
       b.writeBigUInt64LE(0n, 8);
-      b.writeBigUInt64LE(BigInt(this.staleAttrs.pop()!), 16);
-      b.writeBigInt64LE(-1n, 24); // offset < 0: attributes only
+      b.writeBigUInt64LE(BigInt(nodeid), 16);
+      b.writeBigInt64LE(pages ? 0n : -1n, 24); // offset < 0: attributes only; 0 with length 0: every page
       b.writeBigInt64LE(0n, 32);
       try {
         fs.writeSync(this.fd, b);
@@ -117,7 +127,7 @@ export class Session {
       if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} (no reply)`);
       return;
     }
-    if (this.staleAttrs.length > 0) this.flushInvalidations();
+    if (this.stale.length > 0) this.flushInvalidations();
     if (typeof result === 'number') {
       this.send(req.unique, 0, OUT_HEADER_SIZE + result);
     } else {
@@ -129,14 +139,14 @@ export class Session {
 
   /** A READ answered with a file's data (sys/splice.ts). */
   private sendData(req: Request, d: FileData): void {
-    if (this.staleAttrs.length > 0) this.flushInvalidations();
+    if (this.stale.length > 0) this.flushInvalidations();
     const spliced = this.splicer.send(req.unique, d.fd, d.offset, d.length, this.out);
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ok${spliced ? ' (spliced)' : ''}`);
   }
 
   private replyDebug(req: Request, err: number): void {
     if (this.opts.debug) this.opts.log(`${OP_NAMES[req.opcode] ?? req.opcode} node=${req.nodeid} uid=${req.uid} -> ${errnoName(-err)}`);
-    if (this.staleAttrs.length > 0) this.flushInvalidations();
+    if (this.stale.length > 0) this.flushInvalidations();
     this.reply(req, err);
   }
 
@@ -199,6 +209,7 @@ export class Session {
       directIoAllowMmap: (outFlags2 & FUSE2_DIRECT_IO_ALLOW_MMAP) !== 0,
       passthrough: passthrough ? backing : null,
       invalidateAttrs: (nodeid) => this.invalidateAttrs(nodeid),
+      invalidateListing: (nodeid) => this.invalidateListing(nodeid),
     };
     this.filesystem.init?.(info);
     this.opts.onInit(info);

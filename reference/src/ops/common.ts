@@ -6,9 +6,15 @@ import type { AttrReply, Entry } from '../fuse/filesystem.ts';
 import type { Node, Resolution } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 
-/** Seconds the kernel may cache a name and its attributes. */
-export const ENTRY_TTL = 1;
-export const ATTR_TTL = 1;
+/**
+ * Seconds the kernel may cache a name and its attributes: a day, as libfuse's
+ * passthrough_hp. While mounted the server is the only writer of the upper
+ * layer (the lower layers do not change), and it tells the kernel of every
+ * change made behind its back (Union.invalidate), so nothing goes stale; the
+ * bound only limits what an offline change of the layers could leave.
+ */
+export const ENTRY_TTL = 86400;
+export const ATTR_TTL = 86400;
 
 /**
  * Names of a multiply-linked file are separate kernel inodes here (nodes are

@@ -1,7 +1,12 @@
 // OPENDIR, READDIR, RELEASEDIR, FSYNCDIR. The merged listing is taken at
-// opendir and held by the handle; a READDIR offset is an index into it, so
+// the first READDIR of an open directory (as overlayfs takes it at the first
+// getdents) and held by the handle; a READDIR offset is an index into it, so
 // telldir/seekdir positions stay valid for the life of the open directory.
 // Reading from offset 0 again (rewinddir) takes a fresh snapshot.
+// The kernel keeps the listing between opens (FOPEN_CACHE_DIR) and drops it
+// itself when it creates, removes or renames a name in the directory; a
+// listing the server changes otherwise is invalidated (Union.invalidate).
+// An open the kernel serves from that cache sends no READDIR: no merge.
 import * as fs from 'node:fs';
 import { closeFd, openAt } from '../sys/at.ts';
 import { DT_DIR } from '../sys/dirents.ts';
@@ -15,8 +20,7 @@ import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
 export function opendir(u: Union, node: Node): Opened {
   if ((node.res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
   const h: DirHandle = { kind: 'dir', node, entries: null, consumed: false };
-  h.entries = snapshot(u, h);
-  return { fh: u.handles.add(h), directIo: false };
+  return { fh: u.handles.add(h), directIo: false, cacheDir: true };
 }
 
 export function readdir(u: Union, fh: number, offset: number, add: DirentSink): void {

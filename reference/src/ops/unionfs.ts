@@ -30,6 +30,7 @@ export class UnionFs implements Filesystem {
 
   init(info: InitInfo): void {
     this.u.directIoLower = info.directIoAllowMmap;
+    this.u.invalidate = { attrs: (n) => info.invalidateAttrs(n.id), listing: (n) => info.invalidateListing(n.id) };
     if (info.passthrough !== null) this.u.backings = new Backings(info.passthrough, (n) => info.invalidateAttrs(n.id));
   }
   settle(): void { this.u.settle(); }

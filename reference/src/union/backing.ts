@@ -14,7 +14,7 @@
 // The kernel refreshes its attributes after a write(2) through passthrough,
 // not after writes to a shared mapping: at close the server compares the
 // file with what the kernel was told and invalidates the attributes if
-// they changed (a copyup's new ctime alone stays as the kernel cached it).
+// they changed (a copyup invalidates them itself: union/copyup.ts).
 import { E, errnoOf } from '../sys/errno.ts';
 import { fstat } from '../sys/stat.ts';
 import type { Backing } from '../fuse/filesystem.ts';

@@ -54,6 +54,7 @@ export function nameMoved(u: Union, m: Move): void {
   if (moved !== undefined) {
     u.nodes.move(moved, m.to.parent, m.to.name);
     moved.res = { type: m.type & S_IFMT, upper: true, lowers: [] };
+    if (isDirType(m.type)) u.invalidate.listing(moved); // its '..' entry
   } else {
     const replaced = u.nodes.child(m.to.parent, m.to.name);
     if (replaced !== undefined) u.nodes.detach(replaced);
@@ -71,5 +72,6 @@ export function namesExchanged(u: Union, a: Place, ta: number, b: Place, tb: num
   else if (nb !== undefined) u.nodes.move(nb, a.parent, a.name);
   if (na !== undefined) na.res = { type: ta & S_IFMT, upper: true, lowers: [] };
   if (nb !== undefined) nb.res = { type: tb & S_IFMT, upper: true, lowers: [] };
+  for (const [n, type] of [[na, ta], [nb, tb]] as const) if (n !== undefined && isDirType(type)) u.invalidate.listing(n); // '..'
   if (isDirType(ta) || isDirType(tb)) u.dirsChanged();
 }

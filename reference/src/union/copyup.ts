@@ -63,6 +63,12 @@ export function copyUpEntry(u: Union, parent: Node, name: string, res: Resolutio
     // cosmetic
   }
   u.inodes.copiedUp(lstatAtStrict(upper.dir, name), st, recorded, origin !== null);
+  // The copy has its own ctime (and maybe link count and inode number), the
+  // parent a new ctime and maybe a changed d_ino: the kernel must not keep
+  // showing the lower object.
+  const node = u.nodes.child(parent, name);
+  if (node !== undefined) u.invalidate.attrs(node);
+  u.invalidate.listing(parent);
 }
 
 function build(u: Union, tmp: Loc, lower: Loc, st: Stat, dataLimit: number | undefined): void {

@@ -13,7 +13,7 @@ export interface DirEntry { name: Buffer; ino: bigint; type: number }
 export interface DirHandle {
   kind: 'dir';
   node: Node;
-  /** Snapshot taken at opendir (and again at a rewind): offsets index into it. */
+  /** Snapshot taken at the first READDIR (and again at a rewind): offsets index into it. */
   entries: DirEntry[] | null;
   /** Some entries past offset 0 were returned, so offset 0 again means rewinddir. */
   consumed: boolean;

@@ -30,6 +30,17 @@ export const NAME_MAX = 255;
 /** volatile: nothing written to upper is synced (copyups, fsync), as overlayfs's volatile option. */
 export interface UnionOptions { fds: LayerFds; userxattr: boolean; volatile?: boolean }
 
+/**
+ * What the server changed behind the kernel's back, so that the kernel drops
+ * what it cached: a node's attributes, a directory's listing (and its
+ * attributes). Does nothing until a FUSE session is set up (tests call the
+ * union directly).
+ */
+export interface Invalidation {
+  attrs(node: Node): void;
+  listing(dir: Node): void;
+}
+
 export class Union {
   readonly layers: Layers;
   readonly format: Format;
@@ -52,6 +63,7 @@ export class Union {
   directIoLower = false;
   /** FUSE passthrough, where the kernel offers it and the mount wants it. */
   backings: Backings | null = null;
+  invalidate: Invalidation = { attrs: () => {}, listing: () => {} };
 
   constructor(opts: UnionOptions) {
     this.layers = new Layers(opts.fds);
