@@ -151,6 +151,23 @@ t.test('inode numbers of layers kernel overlayfs wrote, read by the reference', 
   t.same(viaRef.dinoMismatch, [], 'd_ino is st_ino');
 });
 
+t.test('layers made by hand, no origin records: an upper directory over a lower one has its number, as in kernel overlayfs', async (t) => {
+  const L = fixture();
+  t.teardown(() => { umountKernel(L); removeLayers(L); });
+  for (const d of ['base', 'base/mergeme', 'base/l2only/deep']) fs.mkdirSync(path.join(L.upper, d), { recursive: true });
+  // the reference first: a kernel lookup may leave origin records on such directories
+  const m = await mountUnion(L);
+  const viaRef = inodes(L.mnt);
+  await m.stop();
+  mountKernel(L);
+  const kernel = inodes(L.mnt);
+  umountKernel(L);
+  t.equal(kernel.ino['base/mergeme'], String(fs.lstatSync(path.join(L.lowers[0]!, 'base/mergeme'), { bigint: true }).ino), 'the kernel reports the topmost lower directory\'s number');
+  t.same(viaRef.ino, kernel.ino, 'so does the reference, for every name');
+  // the kernel lists them with the upper directories' d_ino (it reads a directory with no copied-up entries straight through)
+  t.same(viaRef.dinoMismatch, [], 'd_ino is st_ino');
+});
+
 t.test('an origin record is byte for byte what kernel overlayfs writes', async (t) => {
   const L = fixture();
   t.teardown(() => { umountKernel(L); removeLayers(L); });

@@ -6,6 +6,9 @@
 //   a non-directory whose origin has st_nlink > 1 (as overlayfs without
 //   index): its other names still show the lower inode, and two different
 //   files must not share a number;
+// * an upper directory merged with a lower one reports the lower one's number,
+//   found by name, without an origin record (as overlayfs does, also where it
+//   cannot decode origins: userxattr in a user namespace, or layers made by hand);
 // * any other upper object reports its upper number.
 // Layers on different filesystems are told apart by the filesystem's index
 // in the top 8 bits (like overlayfs xino): 0 for the top layer's, then each
@@ -46,23 +49,32 @@ export class Inodes {
     return this.raw(st.dev, st.ino);
   }
 
-  /** Number of an upper object; readOrigin gives its origin record (only asked when not remembered). */
-  upper(st: Stat, readOrigin: () => Buffer | null): bigint {
+  /**
+   * Number of an upper object; readOrigin gives its origin record, mergedLower the lower
+   * directory a merged directory is merged with by name (each only asked when not remembered).
+   */
+  upper(st: Stat, readOrigin: () => Buffer | null, mergedLower: () => Stat | undefined = () => undefined): bigint {
     const k = this.known.get(st.ino);
     if (k !== undefined && k.birthSec === st.btime.sec && k.birthNsec === st.btime.nsec) return k.ino;
+    // as overlayfs: a merged directory has its lower directory's number, origin record or not
+    const merged = isDir(st) ? mergedLower() : undefined;
+    if (merged !== undefined) return this.remember(st, this.lower(merged));
     const record = readOrigin();
     const origin = record === null ? undefined : this.origins.resolve(record);
     return this.remember(st, origin !== undefined && (isDir(origin) || origin.nlink <= 1) ? this.lower(origin) : this.raw(st.dev, st.ino));
   }
 
   /**
-   * Number of an upper directory entry. Only entries of an impure directory
-   * (or already known) can have an origin; the others need no lstat.
+   * Number of an upper directory entry. Only entries of an impure directory, directories
+   * merged with a lower one (`special`) and entries already known can report another
+   * number than their own; the others need no lstat.
    */
-  upperDirent(dev: number, ino: bigint, impure: boolean, stat: () => Stat | undefined, readOrigin: () => Buffer | null): bigint {
-    if (impure || this.known.has(ino)) {
+  upperDirent(
+    dev: number, ino: bigint, special: boolean, stat: () => Stat | undefined, readOrigin: () => Buffer | null, mergedLower: () => Stat | undefined,
+  ): bigint {
+    if (special || this.known.has(ino)) {
       const st = stat();
-      if (st !== undefined) return this.upper(st, readOrigin);
+      if (st !== undefined) return this.upper(st, readOrigin, mergedLower);
     }
     return this.raw(dev, ino);
   }

@@ -39,7 +39,10 @@ export function listMerged(u: Union, node: Node): MergedEntry[] {
         type = dtypeOfMode(s.mode);
       }
       const ino = layer.isUpper
-        ? u.inodes.upperDirent(layer.dev, d.ino, impure, stat, () => u.origins.read({ dir: dirFd, name: d.name }))
+        ? u.inodes.upperDirent(layer.dev, d.ino, impure || (type === DT_DIR && res.lowers.length > 0), stat, () => u.origins.read({ dir: dirFd, name: d.name }), () => {
+          const child = type === DT_DIR ? u.resolveChild(node, d.name) : null;
+          return child === null ? undefined : u.mergedLowerAt(node, d.name, child);
+        })
         : u.inodes.raw(layer.dev, d.ino);
       out.push({ name: d.name, type, ino, layer: idx });
     }

@@ -187,13 +187,25 @@ export class Union {
    * Inode number reported for an object of a layer (see inodes.ts);
    * readOrigin gives an upper object's origin record.
    */
-  ino(st: Stat, layer: Layer, readOrigin: () => Buffer | null): bigint {
-    return layer.isUpper ? this.inodes.upper(st, readOrigin) : this.inodes.lower(st);
+  ino(st: Stat, layer: Layer, readOrigin: () => Buffer | null, node?: Node): bigint {
+    return layer.isUpper ? this.inodes.upper(st, readOrigin, () => (node === undefined ? undefined : this.mergedLowerStat(node))) : this.inodes.lower(st);
+  }
+
+  private mergedLowerStat(node: Node): Stat | undefined {
+    return node.parent === null || node.orphan ? undefined : this.mergedLowerAt(node.parent, node.name, node.res);
+  }
+
+  /** The topmost lower directory an upper directory at parent/name (resolved as res) is merged with. */
+  mergedLowerAt(parent: Node, name: string, res: Resolution): Stat | undefined {
+    const top = res.lowers[0];
+    if (!res.upper || (res.type & S_IFMT) !== S_IFDIR || top === undefined) return undefined;
+    const loc = this.at(parent, name, top);
+    return lstatAt(loc.dir, loc.name);
   }
 
   /** Inode number of a node's visible object. */
   nodeIno(node: Node): bigint {
-    return this.ino(this.statNode(node), this.topLayer(node.res), () => this.origins.read(this.upperLoc(node)));
+    return this.ino(this.statNode(node), this.topLayer(node.res), () => this.origins.read(this.upperLoc(node)), node);
   }
 
   /** Attributes of a node's visible object as the kernel will see them. */
@@ -209,7 +221,7 @@ export class Union {
       nlink = 2 + node.listing.dirs;
     }
     return {
-      ino: this.ino(st, layer, readOrigin),
+      ino: this.ino(st, layer, readOrigin, node),
       size: st.size,
       blocks: st.blocks,
       atime: st.atime,
