@@ -25,7 +25,7 @@ import { timesCases } from './cases/times.ts';
 import { namemaxCases } from './cases/namemax.ts';
 import { deeperCases } from './cases/deeper.ts';
 import { foundCases } from './cases/found.ts';
-import { deviceCases } from './cases/devices.ts';
+import { deviceCases, fifoCases } from './cases/devices.ts';
 
 export function allCases(): Case[] {
   return [
@@ -56,6 +56,7 @@ export function allCases(): Case[] {
     ...namemaxCases,
     ...deeperCases,
     ...deviceCases,
+    ...fifoCases,
     ...foundCases,
   ];
 }

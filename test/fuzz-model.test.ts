@@ -9,7 +9,7 @@ import { KnownError, parseKnown } from '../harness/fuzz/known.ts';
 import { programCase, programsAt, shrinksOf } from '../harness/fuzz/program-case.ts';
 import { goldenSections } from '../harness/classify.ts';
 import { s } from '../suite/steps.ts';
-import { dir, file, hardlink } from '../suite/fixture.ts';
+import { dir, fifo, file, hardlink } from '../suite/fixture.ts';
 
 t.test('generated programs are well-formed cases, the same for the same seed', async (t) => {
   const programs = programsAt(7, 0, 300);
@@ -103,4 +103,14 @@ t.test('rename-whiteout-accepted: RENAME_WHITEOUT carried out where overlayfs sa
   const done = ['renameat2 a c RENAME_WHITEOUT = 0', 'stat a = ENOENT'];
   t.same(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', ['rename-whiteout-accepted'], done, []), c), { kind: 'explained', tags: ['rename-whiteout-accepted'] });
   t.equal(compare(side('overlayfs', [], refused, []), side('fuse-overlayfs', [], done, []), c).kind, 'finding');
+});
+
+t.test('posix: a write to a fifo marks its times on a plain directory, not on a union; only there, only that fifo', async (t) => {
+  const c = contextOf(programCase('t', { layers: { lowers: [{ p: fifo(), q: fifo() }] }, steps: [s.open('p', 'O_RDWR', 'fd1'), s.write('fd1', 'x\n'), s.close('fd1')] }), []);
+  const steps = ['open p O_RDWR fd1 = 0', 'write fd1 "x\\n" = 2', 'close fd1 = 0'];
+  const merged = (p: string, q: string) => [`p: fifo 0644 0:0 size=0 nlink=1 ino#1 ${p}`, `q: fifo 0644 0:0 size=0 nlink=1 ino#2 ${q}`];
+  const union = side('overlayfs', [], steps, merged('mtime=T0 ctime=same', 'mtime=T0 ctime=same'));
+  t.same(compare(union, side('plain', ['posix'], steps, merged('mtime=now ctime=changed', 'mtime=T0 ctime=same'), true), c), { kind: 'explained', tags: ['posix'] });
+  t.equal(compare(union, side('plain', [], steps, merged('mtime=now ctime=changed', 'mtime=T0 ctime=same'), true), c).kind, 'finding', 'not without the tag');
+  t.equal(compare(union, side('plain', ['posix'], steps, merged('mtime=T0 ctime=same', 'mtime=now ctime=changed'), true), c).kind, 'finding', 'not for the fifo nothing wrote to');
 });

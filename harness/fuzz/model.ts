@@ -34,6 +34,8 @@ export interface Context {
   linked: Set<string>;
   /** Paths that are directories before the steps (merged fixture) or after them (either target's merged view). */
   dirs: Set<string>;
+  /** Paths the merged fixture has a fifo at. */
+  fifos: Set<string>;
 }
 
 type Rule = (d: Difference, c: Context) => Effect | null;
@@ -122,7 +124,7 @@ export const MODEL: Record<Tag, Rule> = {
   },
   'rename-whiteout-accepted': whiteoutRename,
   // A plain directory renames any directory, keeps every name of a file linked, and has no whiteouts of its own.
-  posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c),
+  posix: (d, c) => renamedLowerDir(d, c) ?? keptLinks(d, c) ?? whiteoutRename(d, c) ?? fifoTimes(d, c),
 };
 
 const ADDS_OR_REMOVES = ['link', 'symlink', 'rename', 'renameat2', 'unlink', 'rmdir', 'mkdir', 'mknod', 'remount'];
@@ -174,6 +176,41 @@ function about(d: Difference, c: Context, path: string): boolean {
 
 const TIMES = / (mtime|ctime)=\S+/g;
 
+/** The path the last open of `fd` before step `index` opened, if any. */
+function openedPath(c: Context, fd: string, index: number): string | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const o = c.steps[i]!.op;
+    if (o.op === 'open' && o.fd === fd) return o.path;
+  }
+  return undefined;
+}
+
+/** The fifo that step `index` writes to, if it is a write to an fd opened on a fifo of the merged fixture. */
+function fifoWritten(c: Context, index: number): string | undefined {
+  const o = c.steps[index]!.op;
+  if (o.op !== 'write' && o.op !== 'pwrite') return undefined;
+  const path = openedPath(c, o.fd, index);
+  return path !== undefined && c.fifos.has(path) ? path : undefined;
+}
+
+/**
+ * A write to a fifo: a plain directory marks the fifo's mtime and ctime, a union keeps the
+ * node's (the pipe is the union's inode's; fifo/write-read/*). Both lines' times masked.
+ */
+const fifoTimes: Rule = (d, c) => {
+  const last = d.section === 'steps' ? d.index! : c.steps.length;
+  for (let i = 0; i < last; i++) {
+    const path = fifoWritten(c, i);
+    const s = step(d, c);
+    const onFd = s !== undefined && 'fd' in s.op && openedPath(c, s.op.fd, d.index!) === path;
+    if (path === undefined || !(about(d, c, path) || onFd)) continue;
+    const tagged = d.tagged.replace(TIMES, ' $1=?');
+    const other = d.other.replace(TIMES, ' $1=?');
+    return tagged !== d.tagged || other !== d.other ? { tagged, other } : null;
+  }
+  return null;
+};
+
 /** What POSIX leaves open, or Linux leaves to the filesystem beneath the union, on any pair of targets: both lines masked. */
 export const UNSPECIFIED = {
   // POSIX readdir(): "If a file is removed from or added to the directory after the most recent call to
@@ -207,12 +244,16 @@ export type Reason = Tag | keyof typeof UNSPECIFIED;
 export function contextOf(c: Case, mergedViews: string[][]): Context {
   const tree = merge(c.layers);
   const dirs = new Set<string>();
-  for (const [p, n] of walk(tree)) if (n.kind === 'dir') dirs.add(p);
+  const fifos = new Set<string>();
+  for (const [p, n] of walk(tree)) {
+    if (n.kind === 'dir') dirs.add(p);
+    if (n.kind === 'fifo') fifos.add(p);
+  }
   for (const lines of mergedViews) for (const l of lines) {
     const m = /^(\S+): dir /.exec(l);
     if (m) dirs.add(m[1]!);
   }
-  return { steps: c.steps, sizes: fileSizes(tree), linked: linkedPaths(c.layers, tree), dirs };
+  return { steps: c.steps, sizes: fileSizes(tree), linked: linkedPaths(c.layers, tree), dirs, fifos };
 }
 
 function fileSizes(tree: Tree): Map<string, number> {

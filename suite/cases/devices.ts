@@ -1,11 +1,16 @@
-// A character device at each layer position, opened for reading and for writing.
-// The calls reach the device (here the null device, 1:3) and alter neither the
-// node's data nor its metadata, so "File copyup" copies nothing up: a lower
-// device stays where it is, as kernel overlayfs leaves it.
+// A character device and a fifo at each layer position, opened and used. The
+// calls reach the device (here the null device, 1:3) or the pipe and alter
+// neither the node's data nor its metadata, so "File copyup" copies nothing up:
+// a lower device or fifo stays where it is, as kernel overlayfs leaves it. A
+// plain directory marks a fifo's times at a write (POSIX write(): "upon
+// successful completion ... mark for update the last data modification and last
+// file status change timestamps"). In a union the pipe is the union's inode's:
+// the node in its layer is not written, and kernel overlayfs, fuse-overlayfs,
+// unionfs-fuse and the reference all report its times unchanged.
 import type { Case } from '../dsl.ts';
 import { kase } from '../case.ts';
 import { chr } from '../fixture.ts';
-import { objectPath, place, POSITIONS, type Kind } from '../positions.ts';
+import { KINDS, objectPath, place, POSITIONS, type Kind } from '../positions.ts';
 import { s } from '../steps.ts';
 import type { Step } from '../steps.ts';
 
@@ -23,4 +28,13 @@ export const deviceCases: Case[] = OPENS.flatMap((o) =>
       layers: place(pos, NULL_DEVICE), steps: o.steps(objectPath(pos)),
     }),
   ),
+);
+
+export const fifoCases: Case[] = [POSITIONS.lower!, POSITIONS['lower-deep1']!, POSITIONS.upper!].map((pos) =>
+  kase('fifo/write-read', pos.name, {
+    spec: 'File copyup',
+    claim: 'a fifo opened O_RDWR carries what is written to it to its reader and copies nothing up',
+    layers: place(pos, KINDS.fifo), steps: [s.open(objectPath(pos), 'O_RDWR', 'fd1'), s.write('fd1', 'x\n'), s.read('fd1', 2), s.close('fd1')],
+    posix: 'POSIX marks a fifo\'s mtime and ctime at a write; in a union the pipe is the union\'s inode\'s and the layer\'s node keeps its times ("File copyup": nothing is copied up)',
+  }),
 );
