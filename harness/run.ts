@@ -50,8 +50,10 @@ interface Lane {
 /**
  * Where the scratch filesystem's ctimes are as coarse as the kernel's tick (no multigrain
  * timestamps: Linux before 6.13, as in the UML devkit), a step in the tick in which its
- * case's layers were written leaves a ctime as it was: the case then waits one tick (at
- * most 10 ms, HZ=100) between writing its layers and its first step.
+ * case's layers were written leaves a ctime as it was; and with them, an object a step makes
+ * (a copy, a whiteout, a directory made again) may carry the ctime of the fixture's object it
+ * replaces. The case then waits one tick (at most 10 ms, HZ=100) between writing its layers
+ * and its first step.
  */
 const TICK_MS = 11;
 
