@@ -9,7 +9,7 @@ import { loadExpected } from './golden.ts';
 import { runCase } from './run-case.ts';
 import { render } from './transcript/transcript.ts';
 import { caseLayout, releaseUpperFs } from './case-layers.ts';
-import { CaseSetupError, CaseTimeout, type Executor } from './requests.ts';
+import { CaseSetupError, CaseTimeout } from './requests.ts';
 import type { Target } from './targets/target.ts';
 import { Cleanup } from './cleanup.ts';
 import { UnsupportedFixture } from './layer-writer.ts';
@@ -44,23 +44,17 @@ export function defaultJobs(target: Target): number {
 interface Lane {
   exec: Awaited<ReturnType<Workspace['spawnExecutor']>>;
   lowers: LowerCache;
-  tickWaitMs?: number;
 }
 
 /**
- * Where the scratch filesystem's ctimes are as coarse as the kernel's tick (no multigrain
- * timestamps: Linux before 6.13, as in the UML devkit), a step in the tick in which its
- * case's layers were written leaves a ctime as it was; and with them, an object a step makes
- * (a copy, a whiteout, a directory made again) may carry the ctime of the fixture's object it
- * replaces. The case then waits one tick (at most 10 ms, HZ=100) between writing its layers
- * and its first step.
+ * A new object's ctime comes from the kernel's coarse clock (a tick, 1 to 10 ms), multigrain
+ * timestamps (Linux 6.13) or not: one a step makes (a copy, a whiteout, a directory made
+ * again) within the tick in which its case's layers were written may carry the very ctime of
+ * the fixture's object it replaces, and without multigrain timestamps a change in that tick
+ * leaves a ctime as it was. Each case waits one tick (at most 10 ms, HZ=100) between
+ * writing its layers and its first step.
  */
 const TICK_MS = 11;
-
-async function tickWait(exec: Executor, workspace: string): Promise<number> {
-  const r = await exec.call({ op: 'ctimeprobe', path: `${workspace}/ctime-probe` }, 10_000);
-  return r.ok && r.value === 0 ? 0 : TICK_MS;
-}
 
 export async function runSuite(cases: Case[], target: Target, opts: RunOptions): Promise<CaseResult[]> {
   const skip = target.skipReason?.() ?? null;
@@ -87,12 +81,8 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
       reported++;
     }
   };
-  // How long a case waits after writing its layers, measured once with the first lane's executor.
-  let tick: Promise<number> | undefined;
   const runLane = async (_: unknown, n: number) => {
     const lane: Lane = { exec: await cleanup.executor(spawn), lowers: new LowerCache(workspace, `lowers-${n}`, (d) => ws.removeCaseDir(d)) };
-    tick ??= skip ? Promise.resolve(0) : tickWait(lane.exec, workspace);
-    lane.tickWaitMs = await tick;
     while (!cleanup.closing && next < cases.length) {
       const i = next++;
       opts.onStart?.(cases[i]!.id ?? `#${i}`, i, cases.length);
@@ -123,7 +113,7 @@ export async function runSuite(cases: Case[], target: Target, opts: RunOptions):
     });
     const started = Date.now();
     try {
-      const run = await runCase(c, target, lane.exec, layout, { timeoutMs: opts.caseTimeoutMs, lowers: lane.lowers, tickWaitMs: lane.tickWaitMs ?? 0 });
+      const run = await runCase(c, target, lane.exec, layout, { timeoutMs: opts.caseTimeoutMs, lowers: lane.lowers, tickWaitMs: skip ? 0 : TICK_MS });
       const judged = judge(run.transcript, loadExpected(opts.goldenDir, id, c.accepts ?? []), { oracle: target.oracle, posix: c.posix });
       return { id, ...judged, transcript: render(run.transcript), ms: run.ms, ops: run.ops };
     } catch (e) {

@@ -179,24 +179,6 @@ t.test('the bundled executor answers as the TypeScript one does, and a stale bun
   t.equal((JSON.parse(fs.readFileSync(stamp, 'utf8')) as { sha: string }).sha, saved.sha, 'rebuilt and stamped again');
 });
 
-t.test('ctimeprobe: fine ctimes on tmpfs (Linux 6.13 on), a tick apart on ramfs', async (t) => {
-  const s = await session(t);
-  const mountAt = (fstype: string) => {
-    const dir = path.join(s.ws, fstype);
-    fs.mkdirSync(dir);
-    execFileSync('mount', ['-t', fstype, fstype, dir]);
-    t.teardown(() => execFileSync('umount', [dir]));
-    return dir;
-  };
-  const [major = 0, minor = 0] = os.release().split('.').map(Number);
-  const tmpfs = mountAt('tmpfs');
-  const ramfs = mountAt('ramfs');
-  if (major > 6 || (major === 6 && minor >= 13)) t.equal(await s.ok({ op: 'ctimeprobe', path: path.join(tmpfs, 'probe') }), 0, 'tmpfs refines its ctimes');
-  t.ok((await s.ok<number>({ op: 'ctimeprobe', path: path.join(ramfs, 'probe') })) > 0, 'ramfs keeps the tick');
-  t.same(fs.readdirSync(ramfs), [], 'the probe file is gone');
-  t.match(await s.refused({ op: 'ctimeprobe', path: '/etc/probe' }), /outside workspace/);
-});
-
 t.test('ops before root are refused', async (t) => {
   const s = await session(t, { setRoot: false });
   t.match(await s.refused({ op: 'lstat', path: 'x' }), /before root/);

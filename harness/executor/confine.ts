@@ -1,5 +1,5 @@
 // Which directories requests may name: absolute paths (the root, scan,
-// ctimeprobe, mount and umount targets) must lie inside the workspace given
+// mount and umount targets) must lie inside the workspace given
 // at start, lexically and after resolving symlinks. Paths inside the root are
 // confined by resolving them in it (case-root.ts).
 

@@ -7,7 +7,6 @@ import { Confinement } from './confine.ts';
 import { withCred } from './cred.ts';
 import { Refused, SysError, fromNodeError } from './errors.ts';
 import { runExec } from './exec.ts';
-import { ctimeProbe } from './ctime-probe.ts';
 import { checkMount, mountFs, umountFs } from './mount.ts';
 import { Handles } from './handles.ts';
 import { runOp } from './ops.ts';
@@ -76,9 +75,6 @@ export class ExecutorServer {
         this.conf.root?.release();
         return umountFs(target, op.lazy ?? false);
       }
-      case 'ctimeprobe':
-        if (cred) throw new Refused('ctimeprobe runs as the executor itself');
-        return ctimeProbe(this.conf.inWorkspace(op.path, 'ctimeprobe path'));
       case 'statfsupper': {
         const root = this.conf.root;
         if (root === null) throw new Refused('statfsupper before root (send a root op first)');

@@ -392,7 +392,6 @@ export function runOp(op: Op, root: CaseRoot, handles: Handles): Value {
     case 'snapshot': return snapshot(root, op.paths, op.statOnly ?? false);
     case 'scan':
     case 'statfsupper':
-    case 'ctimeprobe':
     case 'exec':
     case 'mount':
     case 'umount':

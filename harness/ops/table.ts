@@ -221,12 +221,6 @@ export const OPS = {
   snapshot: spec('setup', 'none', { paths: cstrings, statOnly: optional(bool) }),
   /** Walks a layer directory (absolute, in the workspace) directly: every xattr namespace, entries sorted by path. */
   scan: spec('setup', 'none', { path: cstring }),
-  /**
-   * Makes a file at `path` (absolute, in the workspace), changes its mode 64 times with an
-   * lstat after each, removes it, and answers how many changes left the ctime where it was:
-   * more than none where the filesystem's timestamps are as coarse as the kernel's tick.
-   */
-  ctimeprobe: spec('setup', 'none', { path: cstring }),
   /** The counts of statfs() of `path` (in the case root) that equal those of `upper` (absolute, in the workspace): upperfree. */
   statfsupper: spec('setup', 'none', { path: cstring, upper: cstring }),
   /** Runs one of the harness's own commands (mount, umount, rm) as root on the executor's machine. */
