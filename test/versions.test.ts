@@ -41,3 +41,14 @@ t.test('a remote target: the remote kernel and daemon', async (t) => {
 t.test('a local target: this kernel', async (t) => {
   t.equal((await toolVersions(makeTarget('plain'))).kernel, release());
 });
+
+t.test('a tool that fails says nothing: no version from its error message', async (t) => {
+  const host: Host = {
+    name: 'ssh:noaufs',
+    run: async (argv: string[]): Promise<CommandResult> => (argv[0] === 'uname'
+      ? { code: 0, stdout: '6.1.0\n', stderr: '' }
+      : { code: 1, stdout: '', stderr: `${argv[0]}: /sys/module/aufs/version: No such file or directory\n` }),
+    workspace: () => Promise.reject(new Error('not used')),
+  };
+  t.same(await toolVersions({ name: 'uml:aufs', host } as Target), { kernel: '6.1.0' });
+});
