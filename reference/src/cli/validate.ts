@@ -109,14 +109,6 @@ export function validate(cfg: Config): Layout {
   return { lowers, upper, workdir, work: workdir === null ? null : path.join(workdir, 'work'), mountpoint };
 }
 
-/**
- * Creates or empties workdir/work (leftovers of a crash are half-built copies
- * that were never renamed into upper) and checks that the upper filesystem
- * can hold whiteouts and overlay xattrs. Layers marked by a volatile mount
- * (work/incompat/volatile, which stays after it) are refused, as overlayfs
- * refuses them: a crash may have lost writes to upper. A volatile mount
- * leaves that mark, in overlayfs's format.
- */
 /** work/incompat: what is in it names a feature a mount must refuse (overlayfs's OVL_INCOMPATDIR_NAME). */
 const INCOMPAT = 'incompat';
 
@@ -133,6 +125,14 @@ function refuseIncompat(dir: string): void {
   }
 }
 
+/**
+ * Creates or empties workdir/work (leftovers of a crash are half-built copies
+ * that were never renamed into upper) and checks that the upper filesystem
+ * can hold whiteouts and overlay xattrs. Layers marked by a volatile mount
+ * (work/incompat/volatile, which stays after it) are refused, as overlayfs
+ * refuses them: a crash may have lost writes to upper. A volatile mount
+ * leaves that mark, in overlayfs's format.
+ */
 export function prepareWorkdir(layout: Layout, xattrPrefix: string, volatile = false): void {
   const work = layout.work;
   if (work === null) return;
