@@ -230,7 +230,7 @@ function lockedDirs(cfg: Config, layout: Layout): LockedDir[] {
 
 /**
  * FUSE gets the default 128 KiB readahead, so buffered reads arrive as
- * 128 KiB requests; 1 MiB (the largest request, max_pages) makes large
+ * 128 KiB requests; 1 MiB (about the largest request, max_pages) makes large
  * sequential reads about three times faster. Best effort.
  */
 function raiseReadahead(mnt: string): void {

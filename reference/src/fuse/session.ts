@@ -14,9 +14,10 @@ import type { Backing, FileData, Filesystem, InitInfo } from './filesystem.ts';
 import { backingClose, backingOpen } from '../sys/fusedev.ts';
 import { Splicer } from '../sys/splice.ts';
 
-export const MAX_PAGES = 256;
+/** The largest request the kernel allows (fs.fuse.max_pages_limit's default); buffers are sized for it. */
+const MAX_PAGES = 256;
 const FUSE_NOTIFY_INVAL_INODE = 2;
-export const MAX_WRITE = MAX_PAGES * 4096;
+const MAX_WRITE = MAX_PAGES * 4096;
 
 /** FUSE passthrough: where the kernel offers it (auto), required (on), or never. */
 export type PassthroughMode = 'auto' | 'on' | 'off';
@@ -195,9 +196,10 @@ export class Session {
     b.writeUInt32LE(outFlags >>> 0, 12);
     b.writeUInt16LE(16, 16); // max_background
     b.writeUInt16LE(12, 18); // congestion_threshold
-    b.writeUInt32LE(MAX_WRITE, 20);
+    const maxPages = this.splicer.maxPages(MAX_PAGES);
+    b.writeUInt32LE(maxPages * 4096, 20); // max_write
     b.writeUInt32LE(1, 24); // time_gran: nanoseconds
-    b.writeUInt16LE((flags & FUSE_MAX_PAGES) !== 0 ? MAX_PAGES : 0, 28);
+    b.writeUInt16LE((flags & FUSE_MAX_PAGES) !== 0 ? maxPages : 0, 28);
     b.writeUInt32LE(outFlags2, 32);
     b.writeUInt32LE(passthrough ? 1 : 0, 36); // max_stack_depth: layers on a filesystem that stacks on none
     b.copy(this.out, OUT_HEADER_SIZE);

@@ -26,9 +26,12 @@ const SPLICE_F_NONBLOCK = 2;
  * A 1 MiB read and its header need 257 or 258 page-sized pipe buffers; 2 MiB
  * is above pipe-max-size (1 MiB), which only CAP_SYS_RESOURCE may exceed.
  * In a 1 MiB pipe, replies of up to 1016 KiB are spliced and longer ones
- * read and written (filling the pipe and taking it back costs a copy more).
+ * read and written (filling the pipe and taking it back costs a copy more),
+ * so the session offers the kernel requests no longer than that (maxPages).
  */
 const PIPE_SIZES = [2 << 20, 1 << 20];
+/** The kernel's default request size (32 pages): a pipe that splices less is not worth shaping requests for. */
+const DEFAULT_PAGES = 32;
 
 export class Splicer {
   private fds: [number, number] | null = null;
@@ -40,6 +43,19 @@ export class Splicer {
   private readonly offset = Buffer.alloc(8);
 
   constructor(private readonly fuseFd: number) {}
+
+  /**
+   * The request size, in pages, to offer the kernel (max_pages) where it
+   * allows up to limit: the most a reply can carry and still be spliced, so
+   * that a large read costs one copy. A 1 MiB read from a buffer 16 bytes
+   * past a page boundary (a malloc'd one) then arrives as 1016 KiB, spliced,
+   * and 8 KiB, instead of 1 MiB minus 16 bytes read and written, and 16 bytes.
+   */
+  maxPages(limit: number): number {
+    if (this.pipe() === null) return limit;
+    const fits = Math.floor(this.capacity / PAGE) - 2; // the header's buffer, and a file offset inside a page
+    return fits >= DEFAULT_PAGES ? Math.min(limit, fits) : limit;
+  }
 
   /**
    * Sends the reply to unique: length bytes of fd at offset, fewer where the
