@@ -6,9 +6,13 @@
 // - a node's passthrough opens share one registration;
 // - lower files back no open of a writable union: a read-only fd opened
 //   before a copyup must keep the lower data, while later opens need the
-//   upper copy, and they would share one backing file (a new kernel inode
-//   for the name would lose the locks held on the old one); they stay
-//   server-served (FOPEN_DIRECT_IO);
+//   upper copy, and they would share one backing file (the kernel reopens
+//   it for each passthrough open with the opener's flags, so a write open
+//   would open the lower file for writing). A new kernel inode for the name
+//   would lose the locks held on the old one, and locks kept by the server
+//   (FUSE_POSIX_LOCKS) would lose the kernel's own semantics: the server
+//   hears of no OFD unlock at close, and detects no deadlock. Lower files stay
+//   server-served (FOPEN_DIRECT_IO, READs spliced);
 // - an upper open goes through the server too while the node still has
 //   server-served handles (opened before the copyup).
 // The kernel refreshes its attributes after a write(2) through passthrough,
