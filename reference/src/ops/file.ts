@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
 import { closeFd, openAt } from '../sys/at.ts';
-import { fstat, lstatAtStrict } from '../sys/stat.ts';
+import { fstat, lstatAtStrict, type Stat } from '../sys/stat.ts';
 import type { Ctx, Entry, FileData, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -63,9 +63,9 @@ export function open(u: Union, node: Node, flags: number): Opened {
   return { fh, directIo: !upper && u.directIoLower, backingId, noFlush: noFlush(flags) };
 }
 
-/** The passthrough backing id for a new handle of node's upper file, if the kernel does its I/O. */
-function backingFor(u: Union, node: Node, fd: number): number | undefined {
-  return u.backings?.attach(node, fd) ?? undefined;
+/** The passthrough backing id for a new handle of node's upper file (its lstat st if known), if the kernel does its I/O. */
+function backingFor(u: Union, node: Node, fd: number, st?: Stat): number | undefined {
+  return u.backings?.attach(node, fd, st) ?? undefined;
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
@@ -79,7 +79,7 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   });
   const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
-  const backingId = backingFor(u, node, fd);
+  const backingId = backingFor(u, node, fd, st);
   const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
   return { entry, opened: { fh, directIo: false, backingId, noFlush: noFlush(flags) } };
