@@ -6,7 +6,7 @@
 import { E, FsError } from '../sys/errno.ts';
 import { RENAME_EXCHANGE } from '../sys/libc.ts';
 import { chmodAt, chownAt, type Loc, pathLoc, renameAt, rmdirAt, unlinkAt } from '../sys/at.ts';
-import { lstatAtStrict, type Stat } from '../sys/stat.ts';
+import { fstat, lstatAtStrict, type Stat } from '../sys/stat.ts';
 import { nameCreated } from './changes.ts';
 import { copyUp } from './copyup.ts';
 import type { Node } from './nodes.ts';
@@ -32,9 +32,8 @@ export function createEntry(u: Union, parent: Node, name: string, caller: Caller
   const seen: { upperWhiteout?: boolean } = {};
   if (u.resolveChild(parent, name, seen) !== null) throw new FsError(E.EEXIST);
   copyUp(u, parent);
-  const upperParent = u.upperLoc(parent);
   const final = u.upperAt(parent, name);
-  const pst = lstatAtStrict(upperParent.dir, upperParent.name);
+  const pst = fstat(final.dir); // the upper parent, through its fd: no name to look up
   const sgidParent = (pst.mode & S_ISGID) !== 0;
   const isDir = obj.type === S_IFDIR;
   // Owner and mode are fixed only where the creation did not already get
