@@ -4,7 +4,7 @@
 import type { Ctx, Entry, FileData, Filesystem, Opened } from './filesystem.ts';
 import {
   attrOut, decodeDev, EMPTY, entryOut, FATTR_ATIME, FATTR_ATIME_NOW, FATTR_FH, FATTR_GID, FATTR_MODE, FATTR_MTIME,
-  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_CACHE_DIR, FOPEN_DIRECT_IO, FOPEN_KEEP_CACHE, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
+  FATTR_MTIME_NOW, FATTR_SIZE, FATTR_UID, FOPEN_CACHE_DIR, FOPEN_DIRECT_IO, FOPEN_KEEP_CACHE, FOPEN_NOFLUSH, FOPEN_PASSTHROUGH, FUSE_FSYNC_FDATASYNC, FUSE_GETATTR_FH, Op, openOut,
   OUT_HEADER_SIZE, statfsOut, u32Out, writeDirent,
 } from './protocol.ts';
 import type { Request } from './request.ts';
@@ -29,9 +29,10 @@ const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid
 
 const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, { entrySec: e.entryTtl, attrSec: e.attrTtl });
 function openBody(o: Opened): Buffer {
-  if (o.backingId !== undefined) return openOut(o.fh, FOPEN_PASSTHROUGH, o.backingId);
+  const noFlush = o.noFlush === true ? FOPEN_NOFLUSH : 0;
+  if (o.backingId !== undefined) return openOut(o.fh, FOPEN_PASSTHROUGH | noFlush, o.backingId);
   if (o.cacheDir === true) return openOut(o.fh, FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
-  return openOut(o.fh, o.directIo ? FOPEN_DIRECT_IO : 0);
+  return openOut(o.fh, (o.directIo ? FOPEN_DIRECT_IO : 0) | noFlush);
 }
 const sizeOrBody = (r: Buffer | number): Buffer => (typeof r === 'number' ? u32Out(r) : r);
 

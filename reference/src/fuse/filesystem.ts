@@ -27,6 +27,8 @@ export interface Opened {
   backingId?: number;
   /** FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE: the kernel may keep a directory's listing between opens. */
   cacheDir?: boolean;
+  /** FOPEN_NOFLUSH: close(2) of the handle's fds sends no FLUSH. */
+  noFlush?: boolean;
 }
 
 /** SETATTR: only the fields present change. Times may be NOW. */

@@ -48,6 +48,8 @@ export const FATTR_CTIME = 1 << 10;
 export const FOPEN_DIRECT_IO = 1 << 0;
 export const FOPEN_KEEP_CACHE = 1 << 1;
 export const FOPEN_CACHE_DIR = 1 << 3;
+/** 7.35: close(2) sends no FLUSH (older kernels ignore the bit). */
+export const FOPEN_NOFLUSH = 1 << 5;
 export const FOPEN_PASSTHROUGH = 1 << 7;
 
 export const FUSE_GETATTR_FH = 1 << 0;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { fallocate as fallocateFd } from '../sys/libc.ts';
 import { closeFd, openAt } from '../sys/at.ts';
-import { fstat, lstatAtStrict } from '../sys/stat.ts';
+import { fstat, lstatAtStrict, type Stat } from '../sys/stat.ts';
 import type { Ctx, Entry, FileData, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
@@ -28,6 +28,13 @@ const PASS_FLAGS = C.O_APPEND | C.O_SYNC | C.O_DSYNC | C.O_TRUNC;
 export function wantsWrite(flags: number): boolean {
   return (flags & O_ACCMODE) !== C.O_RDONLY || (flags & C.O_TRUNC) !== 0;
 }
+
+/**
+ * FLUSH serves flush() below: writes through a shared mapping, which only an
+ * fd open O_RDWR can make (mmap(2) needs read access). Other fds close
+ * without it (FOPEN_NOFLUSH): one round trip less per open.
+ */
+const noFlush = (flags: number): boolean => (flags & O_ACCMODE) !== C.O_RDWR;
 
 export function open(u: Union, node: Node, flags: number): Opened {
   if ((node.res.type & S_IFMT) !== S_IFREG) throw new FsError(E.EINVAL);
@@ -53,12 +60,12 @@ export function open(u: Union, node: Node, flags: number): Opened {
   const backingId = upper || u.readonly ? backingFor(u, node, fd) : undefined;
   const fh = u.handles.add({ kind: 'file', fd, node, upper, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { fh, directIo: !upper && u.directIoLower, backingId };
+  return { fh, directIo: !upper && u.directIoLower, backingId, noFlush: noFlush(flags) };
 }
 
-/** The passthrough backing id for a new handle of node's upper file, if the kernel does its I/O. */
-function backingFor(u: Union, node: Node, fd: number): number | undefined {
-  return u.backings?.attach(node, fd) ?? undefined;
+/** The passthrough backing id for a new handle of node's upper file (its lstat st if known), if the kernel does its I/O. */
+function backingFor(u: Union, node: Node, fd: number, st?: Stat): number | undefined {
+  return u.backings?.attach(node, fd, st) ?? undefined;
 }
 
 export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: number, mode: number): { entry: Entry; opened: Opened } {
@@ -72,10 +79,10 @@ export function create(u: Union, ctx: Ctx, parent: Node, name: string, flags: nu
   });
   const entry = entryOf(u, parent, name, newUpperRes(S_IFREG), st);
   const node = u.nodes.child(parent, name)!;
-  const backingId = backingFor(u, node, fd);
+  const backingId = backingFor(u, node, fd, st);
   const fh = u.handles.add({ kind: 'file', fd, node, upper: true, backed: backingId !== undefined });
   node.handles.add(fh);
-  return { entry, opened: { fh, directIo: false, backingId } };
+  return { entry, opened: { fh, directIo: false, backingId, noFlush: noFlush(flags) } };
 }
 
 /** O_TMPFILE|O_DIRECTORY, as open(2) takes it (node's fs.constants has no O_TMPFILE). */
@@ -106,7 +113,7 @@ export function tmpfile(u: Union, ctx: Ctx, parent: Node, flags: number, mode: n
   node.nlookup++;
   // The kernel's d_tmpfile() takes the one link away, as a local filesystem's tmpfile leaves it.
   const attr = { ...u.orphanAttr(node), nlink: 1 };
-  return { entry: { nodeid: node.id, attr, entryTtl: ENTRY_TTL, attrTtl: 0 }, opened: { fh, directIo: false } };
+  return { entry: { nodeid: node.id, attr, entryTtl: ENTRY_TTL, attrTtl: 0 }, opened: { fh, directIo: false, noFlush: noFlush(flags) } };
 }
 
 export function read(u: Union, fh: number, offset: number, size: number, buf: Buffer, off: number): number {

@@ -5,7 +5,7 @@
 import { E, FsError, errnoOf } from '../sys/errno.ts';
 import { RENAME_EXCHANGE } from '../sys/libc.ts';
 import { type Loc, pathLoc, renameAt, rmdirAt, unlinkAt } from '../sys/at.ts';
-import { lstatAt, type Stat } from '../sys/stat.ts';
+import type { Stat } from '../sys/stat.ts';
 import { nameRemoved } from '../union/changes.ts';
 import { copyUp } from '../union/copyup.ts';
 import { clearWhiteouts, listMerged } from '../union/merge.ts';
@@ -25,13 +25,14 @@ export function whiteoutAt(u: Union, at: Loc): void {
 
 export function unlink(u: Union, parent: Node, name: string): void {
   u.requireWritable();
-  const res = u.resolveChild(parent, name);
+  const seen: { st?: Stat } = {};
+  const res = u.resolveChild(parent, name, seen);
   if (res === null) throw new FsError(E.ENOENT);
   if ((res.type & S_IFMT) === S_IFDIR) throw new FsError(E.EISDIR);
   let st: Stat | undefined;
   if (res.upper) {
     const at = u.upperAt(parent, name);
-    st = lstatAt(at.dir, name);
+    st = seen.st; // the upper object's
     if (u.lowerPositive(parent, name)) {
       whiteoutAt(u, at); // rename over the upper object: one atomic step
     } else {
@@ -46,7 +47,8 @@ export function unlink(u: Union, parent: Node, name: string): void {
 
 export function rmdir(u: Union, parent: Node, name: string): void {
   u.requireWritable();
-  const res = u.resolveChild(parent, name);
+  const seen: { st?: Stat } = {};
+  const res = u.resolveChild(parent, name, seen);
   if (res === null) throw new FsError(E.ENOENT);
   if ((res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
   const node = u.nodes.bind(parent, name, res);
@@ -55,7 +57,7 @@ export function rmdir(u: Union, parent: Node, name: string): void {
   let st: Stat | undefined;
   if (res.upper) {
     const at = u.upperAt(parent, name);
-    st = lstatAt(at.dir, name);
+    st = seen.st; // the upper directory's
     if (needWhiteout) replaceDirWithWhiteout(u, at, node);
     else {
       clearWhiteouts(u, u.dirs.get(node, 0));

@@ -8,7 +8,7 @@
 // on the unlinked file does in overlayfs.
 import { E, FsError } from '../sys/errno.ts';
 import { getxattrAt, getxattrRawAt, listxattrAt, removexattrAt, setxattrAt } from '../sys/at.ts';
-import { fremovexattr, fsetxattr } from '../sys/libc.ts';
+import { fgetxattrRaw, fremovexattr, fsetxattr } from '../sys/libc.ts';
 import { copyUp } from '../union/copyup.ts';
 import type { Node } from '../union/nodes.ts';
 import type { Union } from '../union/union.ts';
@@ -26,9 +26,22 @@ export function setxattr(u: Union, node: Node, name: string, value: Buffer, flag
   setxattrAt(u.upperLoc(node), name, value, flags);
 }
 
+/**
+ * Through an fd open on the node's upper file where there is one (the kernel
+ * asks for security.capability at a file's first write): no path to resolve.
+ */
 export function getxattr(u: Union, node: Node, name: string, size: number): Buffer | number {
   refuseReserved(u, name);
-  return getxattrRawAt(u.topLoc(node), name, size);
+  const fd = node.res.upper && !node.orphan ? openUpperFd(u, node) : undefined;
+  return fd === undefined ? getxattrRawAt(u.topLoc(node), name, size) : fgetxattrRaw(fd, name, size);
+}
+
+function openUpperFd(u: Union, node: Node): number | undefined {
+  for (const fh of node.handles) {
+    const h = u.handles.file(fh);
+    if (h.upper) return h.fd;
+  }
+  return undefined;
 }
 
 /** `trusted`: whether the caller may see trusted.* names (CAP_SYS_ADMIN), which overlayfs hides from others. */

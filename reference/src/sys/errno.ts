@@ -24,11 +24,18 @@ export function errnoName(n: number): string {
   return NAMES.get(Math.abs(n)) ?? `E${Math.abs(n)}`;
 }
 
+/**
+ * An errno answer, not a bug: it carries no stack trace (capturing one cost
+ * more than the rest of a LOOKUP that finds nothing).
+ */
 export class FsError extends Error {
   readonly errno: number;
   readonly code: string;
   constructor(errno: number, what = '') {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(what ? `${errnoName(errno)}: ${what}` : errnoName(errno));
+    Error.stackTraceLimit = limit;
     this.errno = errno;
     this.code = errnoName(errno);
   }

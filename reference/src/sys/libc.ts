@@ -118,6 +118,13 @@ export function lgetxattrRaw(path: string, name: string, size: number): Buffer |
   const r = check(c.lgetxattr(path, name, buf, size), `getxattr ${name}`);
   return buf.subarray(0, r);
 }
+/** lgetxattrRaw on an open fd. */
+export function fgetxattrRaw(fd: number, name: string, size: number): Buffer | number {
+  if (size === 0) return check(c.fgetxattr(fd, name, null, 0), `getxattr ${name}`);
+  const buf = Buffer.allocUnsafe(size);
+  const r = check(c.fgetxattr(fd, name, buf, size), `getxattr ${name}`);
+  return buf.subarray(0, r);
+}
 export function llistxattr(path: string): string[] {
   for (let size = 1024; ; size *= 4) {
     const buf = Buffer.allocUnsafe(size);

@@ -20,7 +20,7 @@
 // file with what the kernel was told and invalidates the attributes if
 // they changed (a copyup invalidates them itself: union/copyup.ts).
 import { E, errnoOf } from '../sys/errno.ts';
-import { fstat } from '../sys/stat.ts';
+import { fstat, type Stat } from '../sys/stat.ts';
 import type { Backing } from '../fuse/filesystem.ts';
 import type { Node } from './nodes.ts';
 
@@ -31,10 +31,11 @@ export class Backings {
   constructor(private readonly registry: Backing, private readonly invalidateAttrs: (n: Node) => void) {}
 
   /**
-   * The backing id for a new handle of node's upper file (open as fd), counted
-   * until release(); null where the server serves the handle's I/O.
+   * The backing id for a new handle of node's upper file (open as fd, whose
+   * lstat is st if known), counted until release(); null where the server
+   * serves the handle's I/O.
    */
-  attach(node: Node, fd: number): number | null {
+  attach(node: Node, fd: number, st?: Stat): number | null {
     let b = node.backing;
     if (b === null) {
       if (this.off || node.handles.size > 0) return null;
@@ -45,7 +46,7 @@ export class Backings {
         if (errnoOf(err) === E.EPERM) this.off = true;
         return null; // ELOOP (the upper layer is on a stacked filesystem), EOPNOTSUPP, ...
       }
-      b = node.backing = { id, users: 0, changeStamp: changeStamp(fd) };
+      b = node.backing = { id, users: 0, changeStamp: stampOf(st ?? fstat(fd)) };
     }
     b.users++;
     return b.id;
@@ -55,7 +56,7 @@ export class Backings {
   flushed(node: Node, fd: number): void {
     const b = node.backing;
     if (b === null) return;
-    const now = changeStamp(fd);
+    const now = stampOf(fstat(fd));
     if (now === b.changeStamp) return;
     b.changeStamp = now;
     this.invalidateAttrs(node);
@@ -74,7 +75,6 @@ export class Backings {
   }
 }
 
-function changeStamp(fd: number): string {
-  const st = fstat(fd);
+function stampOf(st: Stat): string {
   return `${st.ctime.sec}.${st.ctime.nsec}:${st.size}`;
 }

@@ -6,7 +6,7 @@
 import { E, FsError } from '../sys/errno.ts';
 import { RENAME_EXCHANGE } from '../sys/libc.ts';
 import { chmodAt, chownAt, type Loc, pathLoc, renameAt, rmdirAt, unlinkAt } from '../sys/at.ts';
-import { lstatAt, lstatAtStrict, type Stat } from '../sys/stat.ts';
+import { fstat, lstatAtStrict, type Stat } from '../sys/stat.ts';
 import { nameCreated } from './changes.ts';
 import { copyUp } from './copyup.ts';
 import type { Node } from './nodes.ts';
@@ -29,31 +29,35 @@ export interface NewObject {
 /** Creates parent/name; returns its lstat. */
 export function createEntry(u: Union, parent: Node, name: string, caller: Caller, obj: NewObject): Stat {
   u.requireWritable();
-  if (u.resolveChild(parent, name) !== null) throw new FsError(E.EEXIST);
+  const seen: { upperWhiteout?: boolean } = {};
+  if (u.resolveChild(parent, name, seen) !== null) throw new FsError(E.EEXIST);
   copyUp(u, parent);
-  const upperParent = u.upperLoc(parent);
   const final = u.upperAt(parent, name);
-  const below = lstatAt(final.dir, name); // undefined, or a whiteout (a visible object was refused above)
-  const pst = lstatAtStrict(upperParent.dir, upperParent.name);
+  const pst = fstat(final.dir); // the upper parent, through its fd: no name to look up
   const sgidParent = (pst.mode & S_ISGID) !== 0;
   const isDir = obj.type === S_IFDIR;
   // Owner and mode are fixed only where the creation did not already get
   // them right (the server runs as root with umask 0): each fix is a
-  // journaled metadata write on the upper filesystem.
-  const own = (at: Loc): void => {
-    if (obj.keepOwner) return;
+  // journaled metadata write on the upper filesystem. Returns the lstat
+  // where nothing was fixed (it is then still the object's).
+  const own = (at: Loc): Stat | undefined => {
+    if (obj.keepOwner) return undefined;
     const st = lstatAtStrict(at.dir, at.name);
     const gid = sgidParent ? pst.gid : caller.gid;
     const chowned = st.uid !== caller.uid || st.gid !== gid;
     if (chowned) chownAt(at, caller.uid, gid);
     const mode = obj.perm | (isDir && sgidParent ? S_ISGID : 0);
     // chown clears set-id bits of files, so set the mode again after it
-    if (obj.type !== S_IFLNK && ((st.mode & 0o7777) !== mode || (chowned && (mode & 0o6000) !== 0))) chmodAt(at, mode);
+    const chmodded = obj.type !== S_IFLNK && ((st.mode & 0o7777) !== mode || (chowned && (mode & 0o6000) !== 0));
+    if (chmodded) chmodAt(at, mode);
+    return chowned || chmodded ? undefined : st;
   };
-  if (below === undefined) {
+  let st: Stat | undefined;
+  // (a parent copied up above is a new, empty directory: no whiteout in it)
+  if (seen.upperWhiteout !== true) {
     obj.build(final);
     try {
-      own(final);
+      st = own(final);
     } catch (err) {
       if (isDir) rmdirAt(final);
       else unlinkAt(final);
@@ -77,7 +81,7 @@ export function createEntry(u: Union, parent: Node, name: string, caller: Caller
     }
   }
   nameCreated(u, obj.type);
-  const st = lstatAtStrict(final.dir, name);
+  st ??= lstatAtStrict(final.dir, name);
   if (isDir || st.nlink === 1) u.inodes.created(st); // not a new link to an existing inode
   return st;
 }

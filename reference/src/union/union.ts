@@ -110,9 +110,10 @@ export class Union {
 
   /**
    * Resolution of parent/name, or null when nothing is visible there.
-   * out.st receives the lstat of the visible object (saves a second lstat).
+   * out.st receives the lstat of the visible object (saves a second lstat);
+   * out.upperWhiteout is set when a whiteout in upper hides the name.
    */
-  resolveChild(parent: Node, name: string, out?: { st?: Stat }): Resolution | null {
+  resolveChild(parent: Node, name: string, out?: { st?: Stat; upperWhiteout?: boolean }): Resolution | null {
     const pres = parent.res;
     if ((pres.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
     this.checkName(name);
@@ -123,7 +124,10 @@ export class Union {
       const loc = this.at(parent, name, idx);
       const st = lstatAt(loc.dir, name);
       if (st === undefined) continue;
-      if (this.format.isWhiteout(st)) break;
+      if (this.format.isWhiteout(st)) {
+        if (out !== undefined && layer.isUpper) out.upperWhiteout = true;
+        break;
+      }
       const type = st.mode & S_IFMT;
       if (res === null) {
         res = { type, upper: layer.isUpper, lowers: [] };
