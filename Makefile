@@ -20,9 +20,11 @@ record: deps
 TARGETS ?= reference overlayfs overlayfs:redirect_dir=on,index=on fuse-overlayfs unionfs-fuse plain overlayfs:userxattr reference:userxattr aufs recorded:uml:aufs recorded:uml:reference
 # Runs every target in TARGETS (recorded:T: the run recorded under results/T/ before, not run again;
 # uml:aufs takes about an hour), records each under results/<target>/, writes results/compare.md,
-# compare.json and compare.html. Without the spec's words: results/ is committed, the spec is not ours.
+# compare.json, compare.html and the README's picture of it (compare.png).
+# Without the spec's words: results/ is committed, the spec is not ours.
 compare: deps
 	@env -u SPEC $(CLI) --compare $(ARGS) $(TARGETS)
+	@node --import tsx harness/html/picture.ts results
 
 .PHONY: explain
 # make explain CASE=copyup/chmod/lower-file [TARGET=overlayfs]: the case, its golden transcript and
