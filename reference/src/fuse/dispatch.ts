@@ -27,7 +27,7 @@ export interface Replier {
 
 const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid });
 
-const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, { entrySec: e.entryTtl, attrSec: e.attrTtl });
+const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, e.entryTtl, e.attrTtl);
 function openBody(o: Opened): Buffer {
   if (o.backingId !== undefined) return openOut(o.fh, FOPEN_PASSTHROUGH, o.backingId);
   if (o.cacheDir === true) return openOut(o.fh, FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);

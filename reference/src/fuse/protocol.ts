@@ -93,8 +93,19 @@ export function writeI64(b: Buffer, off: number, n: number): void {
   b.writeInt32LE(high | 0, off + 4);
 }
 
+// A bigint goes into a 64-bit typed array without the arithmetic (and the
+// garbage) of Buffer.writeBigUInt64LE; FUSE structs are in host byte order.
+const u64 = new BigUint64Array(1);
+const u64Halves = new Uint32Array(u64.buffer);
+
+function writeU64Big(b: Buffer, off: number, n: bigint): void {
+  u64[0] = n;
+  b.writeUInt32LE(u64Halves[0]!, off);
+  b.writeUInt32LE(u64Halves[1]!, off + 4);
+}
+
 export function writeAttr(b: Buffer, off: number, a: Attr): void {
-  b.writeBigUInt64LE(a.ino, off);
+  writeU64Big(b, off, a.ino);
   writeI64(b, off + 8, a.size);
   writeI64(b, off + 16, a.blocks);
   writeI64(b, off + 24, a.atime.sec);
@@ -112,8 +123,6 @@ export function writeAttr(b: Buffer, off: number, a: Attr): void {
   b.writeUInt32LE(0, off + 84);
 }
 
-export interface Validity { entrySec: number; attrSec: number }
-
 /** Reply body of operations that return nothing. */
 export const EMPTY = Buffer.alloc(0);
 
@@ -123,12 +132,12 @@ const entryScratch = Buffer.alloc(ENTRY_OUT_SIZE);
 const attrScratch = Buffer.alloc(ATTR_OUT_SIZE);
 
 /** fuse_entry_out; valid until the next call. */
-export function entryOut(nodeid: number, generation: number, a: Attr, v: Validity): Buffer {
+export function entryOut(nodeid: number, generation: number, a: Attr, entrySec: number, attrSec: number): Buffer {
   const b = entryScratch;
-  b.writeBigUInt64LE(BigInt(nodeid), 0);
-  b.writeBigUInt64LE(BigInt(generation), 8);
-  writeValidity(b, 16, 32, v.entrySec);
-  writeValidity(b, 24, 36, v.attrSec);
+  writeI64(b, 0, nodeid);
+  writeI64(b, 8, generation);
+  writeValidity(b, 16, 32, entrySec);
+  writeValidity(b, 24, 36, attrSec);
   writeAttr(b, 40, a);
   return b;
 }
@@ -143,7 +152,7 @@ export function attrOut(a: Attr, attrSec: number): Buffer {
 
 function writeValidity(b: Buffer, secOff: number, nsecOff: number, seconds: number): void {
   const whole = Math.floor(seconds);
-  b.writeBigUInt64LE(BigInt(whole), secOff);
+  writeI64(b, secOff, whole);
   b.writeUInt32LE(Math.round((seconds - whole) * 1e9), nsecOff);
 }
 

@@ -2,6 +2,11 @@
 // for the operation-specific body that follows it.
 import { IN_HEADER_SIZE } from './protocol.ts';
 
+/** A u64 as a number (exact below 2^53, rounded as Number(bigint) above), with no bigint made on the way. */
+function num64At(buf: Buffer, pos: number): number {
+  return buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 0x100000000;
+}
+
 export class Request {
   readonly opcode: number;
   readonly unique: bigint;
@@ -17,7 +22,7 @@ export class Request {
     this.end = len;
     this.opcode = buf.readUInt32LE(4);
     this.unique = buf.readBigUInt64LE(8);
-    this.nodeid = Number(buf.readBigUInt64LE(16));
+    this.nodeid = num64At(buf, 16);
     this.uid = buf.readUInt32LE(24);
     this.gid = buf.readUInt32LE(28);
     this.pid = buf.readUInt32LE(32);
@@ -26,7 +31,7 @@ export class Request {
   /** Offsets below are relative to the start of the body. */
   u32(off: number): number { return this.buf.readUInt32LE(IN_HEADER_SIZE + off); }
   u64(off: number): bigint { return this.buf.readBigUInt64LE(IN_HEADER_SIZE + off); }
-  num64(off: number): number { return Number(this.buf.readBigUInt64LE(IN_HEADER_SIZE + off)); }
+  num64(off: number): number { return num64At(this.buf, IN_HEADER_SIZE + off); }
 
   /** NUL-terminated string at body offset off, and the offset after its NUL. */
   str(off: number): [string, number] {
