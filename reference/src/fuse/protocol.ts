@@ -98,7 +98,7 @@ export function writeI64(b: Buffer, off: number, n: number): void {
 const u64 = new BigUint64Array(1);
 const u64Halves = new Uint32Array(u64.buffer);
 
-function writeU64Big(b: Buffer, off: number, n: bigint): void {
+export function writeU64Big(b: Buffer, off: number, n: bigint): void {
   u64[0] = n;
   b.writeUInt32LE(u64Halves[0]!, off);
   b.writeUInt32LE(u64Halves[1]!, off + 4);

@@ -6,12 +6,13 @@ import { E, errnoName, errnoOf } from '../sys/errno.ts';
 import {
   FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE2_PASSTHROUGH, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
   FUSE_KERNEL_VERSION, FUSE_MAX_MINOR, FUSE_MAX_PAGES, FUSE_PARALLEL_DIROPS, IN_HEADER_SIZE, Op, OP_NAMES,
-  OUT_HEADER_SIZE,
+  OUT_HEADER_SIZE, writeU64Big,
 } from './protocol.ts';
 import { Request } from './request.ts';
 import { type Handler, handlers } from './dispatch.ts';
 import type { Backing, FileData, Filesystem, InitInfo } from './filesystem.ts';
 import { backingClose, backingOpen } from '../sys/fusedev.ts';
+import { readRequest, writeReply } from '../sys/fuseio.ts';
 import { Splicer } from '../sys/splice.ts';
 
 export const MAX_PAGES = 256;
@@ -95,7 +96,7 @@ export class Session {
     for (;;) {
       let n: number;
       try {
-        n = fs.readSync(this.fd, this.inBuf, 0, this.inBuf.length, null);
+        n = readRequest(this.fd, this.inBuf);
       } catch (err) {
         const e = errnoOf(err);
         if (e === E.ENOENT || e === E.EINTR || e === E.EAGAIN) continue; // request interrupted before we read it
@@ -157,9 +158,9 @@ export class Session {
   private send(unique: bigint, err: number, len: number): void {
     this.out.writeUInt32LE(len, 0);
     this.out.writeInt32LE(err, 4);
-    this.out.writeBigUInt64LE(unique, 8);
+    writeU64Big(this.out, 8, unique);
     try {
-      fs.writeSync(this.fd, this.out, 0, len);
+      writeReply(this.fd, this.out, len);
     } catch (e) {
       // ENOENT: the request was interrupted and the kernel no longer waits for it.
       if (errnoOf(e) !== E.ENOENT) throw e;
