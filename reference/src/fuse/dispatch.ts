@@ -25,7 +25,8 @@ export interface Replier {
   invalidateAttrs(nodeid: number): void;
 }
 
-const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid });
+/** A request carries uid, gid and pid itself. */
+const ctxOf = (req: Request): Ctx => req;
 
 const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, e.entryTtl, e.attrTtl);
 function openBody(o: Opened): Buffer {

@@ -41,6 +41,8 @@ export interface Stat {
 }
 
 const buf = Buffer.alloc(256);
+/** buf's 64-bit fields: reading stx_ino there makes one bigint, readBigUInt64LE several. */
+const u64s = new BigUint64Array(buf.buffer, buf.byteOffset, buf.length / 8);
 
 function u64(off: number): number {
   return buf.readUInt32LE(off + 4) * 0x100000000 + buf.readUInt32LE(off);
@@ -54,7 +56,7 @@ function decode(): Stat {
   const mask = buf.readUInt32LE(0);
   return {
     dev: buf.readUInt32LE(136) * 0x100000 + buf.readUInt32LE(140),
-    ino: buf.readBigUInt64LE(32),
+    ino: u64s[4]!,
     mode: buf.readUInt16LE(28),
     nlink: buf.readUInt32LE(16),
     uid: buf.readUInt32LE(20),

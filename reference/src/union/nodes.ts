@@ -74,18 +74,18 @@ export class Nodes {
     const k = this.key(parent, name);
     let n = this.children.get(k);
     if (n === undefined) {
-      n = this.add(parent, name, res);
+      n = this.add(parent, name, res, k);
     } else {
       n.res = res;
     }
     return n;
   }
 
-  private add(parent: Node, name: string, res: Resolution): Node {
+  private add(parent: Node, name: string, res: Resolution, key: string): Node {
     const n: Node = {
       id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
     };
-    this.children.set(this.key(parent, name), n);
+    this.children.set(key, n);
     this.byId.set(n.id, n);
     return n;
   }
