@@ -86,41 +86,55 @@ export function decodeDev(rdev: number): bigint {
   return makedev((rdev & 0xfff00) >>> 8, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
 }
 
-/** Little-endian 64-bit integer from a JS number (exact up to 2^53, negative as two's complement). */
-export function writeI64(b: Buffer, off: number, n: number): void {
-  const high = Math.floor(n / 0x100000000);
-  b.writeUInt32LE(n - high * 0x100000000, off);
-  b.writeInt32LE(high | 0, off + 4);
-}
+/**
+ * A reply's bytes with word views on them: typed-array stores compile to
+ * plain moves, where Buffer's write methods check their arguments and a
+ * bigint's costs arithmetic. Host byte order, as FUSE's structs. The buffer
+ * must start 8-byte aligned (a Buffer of its own, not a pool slice).
+ */
+export class Words {
+  readonly u32: Uint32Array;
+  readonly u64: BigUint64Array;
 
-// A bigint goes into a 64-bit typed array without the arithmetic (and the
-// garbage) of Buffer.writeBigUInt64LE; FUSE structs are in host byte order.
-const u64 = new BigUint64Array(1);
-const u64Halves = new Uint32Array(u64.buffer);
+  constructor(readonly buf: Buffer) {
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+    this.u64 = new BigUint64Array(buf.buffer, buf.byteOffset, buf.length >>> 3);
+  }
 
-export function writeU64Big(b: Buffer, off: number, n: bigint): void {
-  u64[0] = n;
-  b.writeUInt32LE(u64Halves[0]!, off);
-  b.writeUInt32LE(u64Halves[1]!, off + 4);
-}
+  /** A 64-bit integer from a JS number at word i (exact up to 2^53, negative as two's complement). */
+  i64(i: number, n: number): void {
+    const high = Math.floor(n / 0x100000000);
+    this.u32[i] = n - high * 0x100000000;
+    this.u32[i + 1] = high;
+  }
 
-export function writeAttr(b: Buffer, off: number, a: Attr): void {
-  writeU64Big(b, off, a.ino);
-  writeI64(b, off + 8, a.size);
-  writeI64(b, off + 16, a.blocks);
-  writeI64(b, off + 24, a.atime.sec);
-  writeI64(b, off + 32, a.mtime.sec);
-  writeI64(b, off + 40, a.ctime.sec);
-  b.writeUInt32LE(a.atime.nsec, off + 48);
-  b.writeUInt32LE(a.mtime.nsec, off + 52);
-  b.writeUInt32LE(a.ctime.nsec, off + 56);
-  b.writeUInt32LE(a.mode >>> 0, off + 60);
-  b.writeUInt32LE(a.nlink >>> 0, off + 64);
-  b.writeUInt32LE(a.uid >>> 0, off + 68);
-  b.writeUInt32LE(a.gid >>> 0, off + 72);
-  b.writeUInt32LE(encodeDev(a.rdevMajor, a.rdevMinor), off + 76);
-  b.writeUInt32LE(a.blksize >>> 0, off + 80);
-  b.writeUInt32LE(0, off + 84);
+  /** struct fuse_attr at word i (8-byte aligned). */
+  attr(i: number, a: Attr): void {
+    const w = this.u32;
+    this.u64[i >>> 1] = a.ino;
+    this.i64(i + 2, a.size);
+    this.i64(i + 4, a.blocks);
+    this.i64(i + 6, a.atime.sec);
+    this.i64(i + 8, a.mtime.sec);
+    this.i64(i + 10, a.ctime.sec);
+    w[i + 12] = a.atime.nsec;
+    w[i + 13] = a.mtime.nsec;
+    w[i + 14] = a.ctime.nsec;
+    w[i + 15] = a.mode;
+    w[i + 16] = a.nlink;
+    w[i + 17] = a.uid;
+    w[i + 18] = a.gid;
+    w[i + 19] = encodeDev(a.rdevMajor, a.rdevMinor);
+    w[i + 20] = a.blksize;
+    w[i + 21] = 0;
+  }
+
+  /** A cache lifetime in seconds: u64 seconds at word sec, u32 nanoseconds at word nsec. */
+  validity(sec: number, nsec: number, seconds: number): void {
+    const whole = Math.floor(seconds);
+    this.i64(sec, whole);
+    this.u32[nsec] = Math.round((seconds - whole) * 1e9);
+  }
 }
 
 /** Reply body of operations that return nothing. */
@@ -128,32 +142,26 @@ export const EMPTY = Buffer.alloc(0);
 
 // Replies are copied into the session's output buffer at once, so the
 // encoders below reuse one scratch buffer each instead of allocating.
-const entryScratch = Buffer.alloc(ENTRY_OUT_SIZE);
-const attrScratch = Buffer.alloc(ATTR_OUT_SIZE);
+const entryScratch = new Words(Buffer.alloc(ENTRY_OUT_SIZE));
+const attrScratch = new Words(Buffer.alloc(ATTR_OUT_SIZE));
 
 /** fuse_entry_out; valid until the next call. */
 export function entryOut(nodeid: number, generation: number, a: Attr, entrySec: number, attrSec: number): Buffer {
-  const b = entryScratch;
-  writeI64(b, 0, nodeid);
-  writeI64(b, 8, generation);
-  writeValidity(b, 16, 32, entrySec);
-  writeValidity(b, 24, 36, attrSec);
-  writeAttr(b, 40, a);
-  return b;
+  const w = entryScratch;
+  w.i64(0, nodeid);
+  w.i64(2, generation);
+  w.validity(4, 8, entrySec);
+  w.validity(6, 9, attrSec);
+  w.attr(10, a);
+  return w.buf;
 }
 
 /** fuse_attr_out; valid until the next call. */
 export function attrOut(a: Attr, attrSec: number): Buffer {
-  const b = attrScratch;
-  writeValidity(b, 0, 8, attrSec);
-  writeAttr(b, 16, a);
-  return b;
-}
-
-function writeValidity(b: Buffer, secOff: number, nsecOff: number, seconds: number): void {
-  const whole = Math.floor(seconds);
-  writeI64(b, secOff, whole);
-  b.writeUInt32LE(Math.round((seconds - whole) * 1e9), nsecOff);
+  const w = attrScratch;
+  w.validity(0, 2, attrSec);
+  w.attr(4, a);
+  return w.buf;
 }
 
 export function openOut(fh: number, openFlags: number, backingId = 0): Buffer {

@@ -6,7 +6,7 @@ import { E, errnoName, errnoOf } from '../sys/errno.ts';
 import {
   FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE2_PASSTHROUGH, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
   FUSE_KERNEL_VERSION, FUSE_MAX_MINOR, FUSE_MAX_PAGES, FUSE_PARALLEL_DIROPS, IN_HEADER_SIZE, Op, OP_NAMES,
-  OUT_HEADER_SIZE, writeU64Big,
+  OUT_HEADER_SIZE, Words,
 } from './protocol.ts';
 import { Request } from './request.ts';
 import { type Handler, handlers } from './dispatch.ts';
@@ -32,6 +32,8 @@ export interface SessionOptions {
 
 export class Session {
   readonly out = Buffer.allocUnsafe(OUT_HEADER_SIZE + MAX_WRITE);
+  /** The reply header is written through these. */
+  private readonly outWords = new Words(this.out);
   private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
   private readonly handlers: Map<number, Handler>;
   private initialized = false;
@@ -156,9 +158,10 @@ export class Session {
   }
 
   private send(unique: bigint, err: number, len: number): void {
-    this.out.writeUInt32LE(len, 0);
-    this.out.writeInt32LE(err, 4);
-    writeU64Big(this.out, 8, unique);
+    const w = this.outWords;
+    w.u32[0] = len;
+    w.u32[1] = err;
+    w.u64[1] = unique;
     try {
       writeReply(this.fd, this.out, len);
     } catch (e) {
