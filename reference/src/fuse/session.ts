@@ -34,7 +34,7 @@ export class Session {
   readonly out = Buffer.allocUnsafe(OUT_HEADER_SIZE + MAX_WRITE);
   /** The reply header is written through these. */
   private readonly outWords = new Words(this.out);
-  private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
+  private readonly input = new Words(Buffer.allocUnsafe(MAX_WRITE + 4096));
   private readonly handlers: Map<number, Handler>;
   private initialized = false;
   /** Nodes whose cached attributes (pages: and cached contents) the kernel must drop before the current reply goes out. */
@@ -98,7 +98,7 @@ export class Session {
     for (;;) {
       let n: number;
       try {
-        n = readRequest(this.fd, this.inBuf);
+        n = readRequest(this.fd, this.input.buf);
       } catch (err) {
         const e = errnoOf(err);
         if (e === E.ENOENT || e === E.EINTR || e === E.EAGAIN) continue; // request interrupted before we read it
@@ -106,7 +106,7 @@ export class Session {
         throw err;
       }
       if (n < IN_HEADER_SIZE) continue;
-      this.dispatch(new Request(this.inBuf, n));
+      this.dispatch(new Request(this.input, n));
     }
   }
 
