@@ -42,14 +42,14 @@ function timeIn(req: Request, valid: number, setBit: number, nowBit: number, sec
   return undefined;
 }
 
-/** The handler of every opcode the filesystem implements. */
-export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handler> {
-  const h = new Map<number, Handler>();
+/** The handler of every opcode the filesystem implements, by opcode. */
+export function handlers(fs: Partial<Filesystem>, r: Replier): (Handler | undefined)[] {
+  const h: (Handler | undefined)[] = [];
   // fs is partial (a test filesystem implements a few calls); an opcode
   // whose method is missing gets no handler, and the session answers ENOSYS.
   const full = fs as Filesystem;
   const on = (op: number, method: keyof Filesystem, fn: (f: Filesystem, req: Request) => ReturnType<Handler>): void => {
-    if (fs[method] !== undefined) h.set(op, (req) => fn(full, req));
+    if (fs[method] !== undefined) h[op] = (req) => fn(full, req);
   };
 
   on(Op.LOOKUP, 'lookup', (f, req) => entryBody(f.lookup(ctxOf(req), req.nodeid, req.str(0)[0])));

@@ -35,7 +35,7 @@ export class Session {
   /** The reply header is written through these. */
   private readonly outWords = new Words(this.out);
   private readonly input = new Words(Buffer.allocUnsafe(MAX_WRITE + 4096));
-  private readonly handlers: Map<number, Handler>;
+  private readonly handlers: (Handler | undefined)[];
   private initialized = false;
   /** Nodes whose cached attributes (pages: and cached contents) the kernel must drop before the current reply goes out. */
   private readonly stale: Array<{ nodeid: number; pages: boolean }> = [];
@@ -114,7 +114,7 @@ export class Session {
     if (req.opcode === Op.INIT) return this.init(req);
     if (!this.initialized) return this.reply(req, -E.EIO);
     if (req.opcode === Op.INTERRUPT) return; // every handler is synchronous: nothing to interrupt
-    const h = this.handlers.get(req.opcode);
+    const h = this.handlers[req.opcode];
     if (h === undefined) return this.replyDebug(req, -E.ENOSYS);
     let result: ReturnType<Handler>;
     try {

@@ -66,13 +66,18 @@ export class Nodes {
     return this.children.get(parent.id)?.get(name);
   }
 
-  private setChild(parent: Node, name: string, n: Node): void {
+  /** The names known in a directory (a map made for it if none is). */
+  private namesIn(parent: Node): Map<string, Node> {
     let names = this.children.get(parent.id);
     if (names === undefined) {
       names = new Map();
       this.children.set(parent.id, names);
     }
-    names.set(name, n);
+    return names;
+  }
+
+  private setChild(parent: Node, name: string, n: Node): void {
+    this.namesIn(parent).set(name, n);
   }
 
   /** Drops parent/name; only if it names n, where n is given. */
@@ -85,20 +90,14 @@ export class Nodes {
 
   /** The node for parent/name, created (with res) if the kernel does not know it yet. */
   bind(parent: Node, name: string, res: Resolution): Node {
-    let n = this.child(parent, name);
-    if (n === undefined) {
-      n = this.add(parent, name, res);
-    } else {
+    const names = this.namesIn(parent);
+    let n = names.get(name);
+    if (n !== undefined) {
       n.res = res;
+      return n;
     }
-    return n;
-  }
-
-  private add(parent: Node, name: string, res: Resolution): Node {
-    const n: Node = {
-      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
-    };
-    this.setChild(parent, name, n);
+    n = { id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null };
+    names.set(name, n);
     this.byId.set(n.id, n);
     return n;
   }
