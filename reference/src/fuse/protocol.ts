@@ -89,9 +89,9 @@ export function decodeDev(rdev: number): bigint {
 /**
  * A buffer of FUSE structs with word views on it: typed-array loads and
  * stores compile to plain moves, where Buffer's read and write methods check
- * their arguments and a bigint's cost arithmetic. Host byte order, as FUSE's
- * structs. The buffer must start 8-byte aligned (a Buffer of its own, not a
- * pool slice).
+ * their arguments and its 64-bit ones do bigint arithmetic. Host byte order,
+ * as FUSE's structs. The buffer must start 8-byte aligned (a Buffer of its
+ * own, not a pool slice).
  */
 export class Words {
   readonly u32: Uint32Array;
