@@ -25,9 +25,10 @@ export interface Replier {
   invalidateAttrs(nodeid: number): void;
 }
 
-const ctxOf = (req: Request): Ctx => ({ uid: req.uid, gid: req.gid, pid: req.pid });
+/** A request carries uid, gid and pid itself. */
+const ctxOf = (req: Request): Ctx => req;
 
-const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, { entrySec: e.entryTtl, attrSec: e.attrTtl });
+const entryBody = (e: Entry): Buffer => entryOut(e.nodeid, 0, e.attr, e.entryTtl, e.attrTtl);
 function openBody(o: Opened): Buffer {
   const noFlush = o.noFlush === true ? FOPEN_NOFLUSH : 0;
   if (o.backingId !== undefined) return openOut(o.fh, FOPEN_PASSTHROUGH | noFlush, o.backingId);
@@ -42,14 +43,14 @@ function timeIn(req: Request, valid: number, setBit: number, nowBit: number, sec
   return undefined;
 }
 
-/** The handler of every opcode the filesystem implements. */
-export function handlers(fs: Partial<Filesystem>, r: Replier): Map<number, Handler> {
-  const h = new Map<number, Handler>();
+/** The handler of every opcode the filesystem implements, by opcode. */
+export function handlers(fs: Partial<Filesystem>, r: Replier): (Handler | undefined)[] {
+  const h: (Handler | undefined)[] = [];
   // fs is partial (a test filesystem implements a few calls); an opcode
   // whose method is missing gets no handler, and the session answers ENOSYS.
   const full = fs as Filesystem;
   const on = (op: number, method: keyof Filesystem, fn: (f: Filesystem, req: Request) => ReturnType<Handler>): void => {
-    if (fs[method] !== undefined) h.set(op, (req) => fn(full, req));
+    if (fs[method] !== undefined) h[op] = (req) => fn(full, req);
   };
 
   on(Op.LOOKUP, 'lookup', (f, req) => entryBody(f.lookup(ctxOf(req), req.nodeid, req.str(0)[0])));

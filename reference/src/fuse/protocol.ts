@@ -88,65 +88,83 @@ export function decodeDev(rdev: number): bigint {
   return makedev((rdev & 0xfff00) >>> 8, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
 }
 
-/** Little-endian 64-bit integer from a JS number (exact up to 2^53, negative as two's complement). */
-export function writeI64(b: Buffer, off: number, n: number): void {
-  const high = Math.floor(n / 0x100000000);
-  b.writeUInt32LE(n - high * 0x100000000, off);
-  b.writeInt32LE(high | 0, off + 4);
-}
+/**
+ * A buffer of FUSE structs with word views on it: typed-array loads and
+ * stores compile to plain moves, where Buffer's read and write methods check
+ * their arguments and its 64-bit ones do bigint arithmetic. Host byte order,
+ * as FUSE's structs. The buffer must start 8-byte aligned (a Buffer of its
+ * own, not a pool slice).
+ */
+export class Words {
+  readonly u32: Uint32Array;
+  readonly u64: BigUint64Array;
 
-export function writeAttr(b: Buffer, off: number, a: Attr): void {
-  b.writeBigUInt64LE(a.ino, off);
-  writeI64(b, off + 8, a.size);
-  writeI64(b, off + 16, a.blocks);
-  writeI64(b, off + 24, a.atime.sec);
-  writeI64(b, off + 32, a.mtime.sec);
-  writeI64(b, off + 40, a.ctime.sec);
-  b.writeUInt32LE(a.atime.nsec, off + 48);
-  b.writeUInt32LE(a.mtime.nsec, off + 52);
-  b.writeUInt32LE(a.ctime.nsec, off + 56);
-  b.writeUInt32LE(a.mode >>> 0, off + 60);
-  b.writeUInt32LE(a.nlink >>> 0, off + 64);
-  b.writeUInt32LE(a.uid >>> 0, off + 68);
-  b.writeUInt32LE(a.gid >>> 0, off + 72);
-  b.writeUInt32LE(encodeDev(a.rdevMajor, a.rdevMinor), off + 76);
-  b.writeUInt32LE(a.blksize >>> 0, off + 80);
-  b.writeUInt32LE(0, off + 84);
-}
+  constructor(readonly buf: Buffer) {
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+    this.u64 = new BigUint64Array(buf.buffer, buf.byteOffset, buf.length >>> 3);
+  }
 
-export interface Validity { entrySec: number; attrSec: number }
+  /** A 64-bit integer from a JS number at word i (exact up to 2^53, negative as two's complement). */
+  i64(i: number, n: number): void {
+    const high = Math.floor(n / 0x100000000);
+    this.u32[i] = n - high * 0x100000000;
+    this.u32[i + 1] = high;
+  }
+
+  /** struct fuse_attr at word i (8-byte aligned). */
+  attr(i: number, a: Attr): void {
+    const w = this.u32;
+    this.u64[i >>> 1] = a.ino;
+    this.i64(i + 2, a.size);
+    this.i64(i + 4, a.blocks);
+    this.i64(i + 6, a.atime.sec);
+    this.i64(i + 8, a.mtime.sec);
+    this.i64(i + 10, a.ctime.sec);
+    w[i + 12] = a.atime.nsec;
+    w[i + 13] = a.mtime.nsec;
+    w[i + 14] = a.ctime.nsec;
+    w[i + 15] = a.mode;
+    w[i + 16] = a.nlink;
+    w[i + 17] = a.uid;
+    w[i + 18] = a.gid;
+    w[i + 19] = encodeDev(a.rdevMajor, a.rdevMinor);
+    w[i + 20] = a.blksize;
+    w[i + 21] = 0;
+  }
+
+  /** A cache lifetime in seconds: u64 seconds at word sec, u32 nanoseconds at word nsec. */
+  validity(sec: number, nsec: number, seconds: number): void {
+    const whole = Math.floor(seconds);
+    this.i64(sec, whole);
+    this.u32[nsec] = Math.round((seconds - whole) * 1e9);
+  }
+}
 
 /** Reply body of operations that return nothing. */
 export const EMPTY = Buffer.alloc(0);
 
 // Replies are copied into the session's output buffer at once, so the
 // encoders below reuse one scratch buffer each instead of allocating.
-const entryScratch = Buffer.alloc(ENTRY_OUT_SIZE);
-const attrScratch = Buffer.alloc(ATTR_OUT_SIZE);
+const entryScratch = new Words(Buffer.alloc(ENTRY_OUT_SIZE));
+const attrScratch = new Words(Buffer.alloc(ATTR_OUT_SIZE));
 
 /** fuse_entry_out; valid until the next call. */
-export function entryOut(nodeid: number, generation: number, a: Attr, v: Validity): Buffer {
-  const b = entryScratch;
-  b.writeBigUInt64LE(BigInt(nodeid), 0);
-  b.writeBigUInt64LE(BigInt(generation), 8);
-  writeValidity(b, 16, 32, v.entrySec);
-  writeValidity(b, 24, 36, v.attrSec);
-  writeAttr(b, 40, a);
-  return b;
+export function entryOut(nodeid: number, generation: number, a: Attr, entrySec: number, attrSec: number): Buffer {
+  const w = entryScratch;
+  w.i64(0, nodeid);
+  w.i64(2, generation);
+  w.validity(4, 8, entrySec);
+  w.validity(6, 9, attrSec);
+  w.attr(10, a);
+  return w.buf;
 }
 
 /** fuse_attr_out; valid until the next call. */
 export function attrOut(a: Attr, attrSec: number): Buffer {
-  const b = attrScratch;
-  writeValidity(b, 0, 8, attrSec);
-  writeAttr(b, 16, a);
-  return b;
-}
-
-function writeValidity(b: Buffer, secOff: number, nsecOff: number, seconds: number): void {
-  const whole = Math.floor(seconds);
-  b.writeBigUInt64LE(BigInt(whole), secOff);
-  b.writeUInt32LE(Math.round((seconds - whole) * 1e9), nsecOff);
+  const w = attrScratch;
+  w.validity(0, 2, attrSec);
+  w.attr(4, a);
+  return w.buf;
 }
 
 export function openOut(fh: number, openFlags: number, backingId = 0): Buffer {

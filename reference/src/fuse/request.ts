@@ -1,6 +1,6 @@
 // One request read from /dev/fuse: the fuse_in_header fields plus readers
 // for the operation-specific body that follows it.
-import { IN_HEADER_SIZE } from './protocol.ts';
+import { IN_HEADER_SIZE, type Words } from './protocol.ts';
 
 export class Request {
   readonly opcode: number;
@@ -12,21 +12,27 @@ export class Request {
   readonly buf: Buffer;
   readonly end: number;
 
-  constructor(buf: Buffer, len: number) {
-    this.buf = buf;
+  /** The request is the first len bytes of input's buffer. */
+  constructor(input: Words, len: number) {
+    const w = input.u32;
+    this.buf = input.buf;
     this.end = len;
-    this.opcode = buf.readUInt32LE(4);
-    this.unique = buf.readBigUInt64LE(8);
-    this.nodeid = Number(buf.readBigUInt64LE(16));
-    this.uid = buf.readUInt32LE(24);
-    this.gid = buf.readUInt32LE(28);
-    this.pid = buf.readUInt32LE(32);
+    this.opcode = w[1]!;
+    this.unique = input.u64[1]!;
+    this.nodeid = w[4]! + w[5]! * 0x100000000;
+    this.uid = w[6]!;
+    this.gid = w[7]!;
+    this.pid = w[8]!;
   }
 
   /** Offsets below are relative to the start of the body. */
   u32(off: number): number { return this.buf.readUInt32LE(IN_HEADER_SIZE + off); }
   u64(off: number): bigint { return this.buf.readBigUInt64LE(IN_HEADER_SIZE + off); }
-  num64(off: number): number { return Number(this.buf.readBigUInt64LE(IN_HEADER_SIZE + off)); }
+  /** A u64 as a number (exact below 2^53, rounded as Number(bigint) above), with no bigint made on the way. */
+  num64(off: number): number {
+    const pos = IN_HEADER_SIZE + off;
+    return this.buf.readUInt32LE(pos) + this.buf.readUInt32LE(pos + 4) * 0x100000000;
+  }
 
   /** NUL-terminated string at body offset off, and the offset after its NUL. */
   str(off: number): [string, number] {

@@ -6,12 +6,13 @@ import { E, errnoName, errnoOf } from '../sys/errno.ts';
 import {
   FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE2_PASSTHROUGH, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
   FUSE_KERNEL_VERSION, FUSE_MAX_MINOR, FUSE_MAX_PAGES, FUSE_PARALLEL_DIROPS, IN_HEADER_SIZE, Op, OP_NAMES,
-  OUT_HEADER_SIZE,
+  OUT_HEADER_SIZE, Words,
 } from './protocol.ts';
 import { Request } from './request.ts';
 import { type Handler, handlers } from './dispatch.ts';
 import type { Backing, FileData, Filesystem, InitInfo } from './filesystem.ts';
 import { backingClose, backingOpen } from '../sys/fusedev.ts';
+import { readRequest, writeReply } from '../sys/fuseio.ts';
 import { Splicer } from '../sys/splice.ts';
 
 /** The largest request the kernel allows (fs.fuse.max_pages_limit's default); buffers are sized for it. */
@@ -32,8 +33,10 @@ export interface SessionOptions {
 
 export class Session {
   readonly out = Buffer.allocUnsafe(OUT_HEADER_SIZE + MAX_WRITE);
-  private readonly inBuf = Buffer.allocUnsafe(MAX_WRITE + 4096);
-  private readonly handlers: Map<number, Handler>;
+  /** The reply header is written through these. */
+  private readonly outWords = new Words(this.out);
+  private readonly input = new Words(Buffer.allocUnsafe(MAX_WRITE + 4096));
+  private readonly handlers: (Handler | undefined)[];
   private initialized = false;
   /** Nodes whose cached attributes (pages: and cached contents) the kernel must drop before the current reply goes out. */
   private readonly stale: Array<{ nodeid: number; pages: boolean }> = [];
@@ -96,7 +99,7 @@ export class Session {
     for (;;) {
       let n: number;
       try {
-        n = fs.readSync(this.fd, this.inBuf, 0, this.inBuf.length, null);
+        n = readRequest(this.fd, this.input.buf);
       } catch (err) {
         const e = errnoOf(err);
         if (e === E.ENOENT || e === E.EINTR || e === E.EAGAIN) continue; // request interrupted before we read it
@@ -104,7 +107,7 @@ export class Session {
         throw err;
       }
       if (n < IN_HEADER_SIZE) continue;
-      this.dispatch(new Request(this.inBuf, n));
+      this.dispatch(new Request(this.input, n));
     }
   }
 
@@ -112,7 +115,7 @@ export class Session {
     if (req.opcode === Op.INIT) return this.init(req);
     if (!this.initialized) return this.reply(req, -E.EIO);
     if (req.opcode === Op.INTERRUPT) return; // every handler is synchronous: nothing to interrupt
-    const h = this.handlers.get(req.opcode);
+    const h = this.handlers[req.opcode];
     if (h === undefined) return this.replyDebug(req, -E.ENOSYS);
     let result: ReturnType<Handler>;
     try {
@@ -156,11 +159,12 @@ export class Session {
   }
 
   private send(unique: bigint, err: number, len: number): void {
-    this.out.writeUInt32LE(len, 0);
-    this.out.writeInt32LE(err, 4);
-    this.out.writeBigUInt64LE(unique, 8);
+    const w = this.outWords;
+    w.u32[0] = len;
+    w.u32[1] = err;
+    w.u64[1] = unique;
     try {
-      fs.writeSync(this.fd, this.out, 0, len);
+      writeReply(this.fd, this.out, len);
     } catch (e) {
       // ENOENT: the request was interrupted and the kernel no longer waits for it.
       if (errnoOf(e) !== E.ENOENT) throw e;

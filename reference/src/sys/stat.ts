@@ -41,33 +41,42 @@ export interface Stat {
 }
 
 const buf = Buffer.alloc(256);
+// struct statx read through word views (host byte order, as the kernel
+// writes it): element loads, where Buffer's read methods check their
+// arguments; stx_ino comes out as one bigint.
+const u16 = new Uint16Array(buf.buffer, buf.byteOffset, buf.length / 2);
+const u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+const i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+const u64s = new BigUint64Array(buf.buffer, buf.byteOffset, buf.length / 8);
 
-function u64(off: number): number {
-  return buf.readUInt32LE(off + 4) * 0x100000000 + buf.readUInt32LE(off);
+/** The u64 at word i (exact below 2^53). */
+function u64(i: number): number {
+  return u32[i + 1]! * 0x100000000 + u32[i]!;
 }
 
-function ts(off: number): Ts {
-  return { sec: buf.readInt32LE(off + 4) * 0x100000000 + buf.readUInt32LE(off), nsec: buf.readUInt32LE(off + 8) };
+/** The struct statx_timestamp at word i. */
+function ts(i: number): Ts {
+  return { sec: i32[i + 1]! * 0x100000000 + u32[i]!, nsec: u32[i + 2]! };
 }
 
 function decode(): Stat {
-  const mask = buf.readUInt32LE(0);
+  const mask = u32[0]!;
   return {
-    dev: buf.readUInt32LE(136) * 0x100000 + buf.readUInt32LE(140),
-    ino: buf.readBigUInt64LE(32),
-    mode: buf.readUInt16LE(28),
-    nlink: buf.readUInt32LE(16),
-    uid: buf.readUInt32LE(20),
-    gid: buf.readUInt32LE(24),
-    rdevMajor: buf.readUInt32LE(128),
-    rdevMinor: buf.readUInt32LE(132),
-    size: u64(40),
-    blocks: u64(48),
-    blksize: buf.readUInt32LE(4),
-    atime: ts(64),
-    btime: (mask & STATX_BTIME) !== 0 ? ts(80) : { sec: 0, nsec: 0 },
-    ctime: ts(96),
-    mtime: ts(112),
+    dev: u32[34]! * 0x100000 + u32[35]!,
+    ino: u64s[4]!,
+    mode: u16[14]!,
+    nlink: u32[4]!,
+    uid: u32[5]!,
+    gid: u32[6]!,
+    rdevMajor: u32[32]!,
+    rdevMinor: u32[33]!,
+    size: u64(10),
+    blocks: u64(12),
+    blksize: u32[1]!,
+    atime: ts(16),
+    btime: (mask & STATX_BTIME) !== 0 ? ts(20) : { sec: 0, nsec: 0 },
+    ctime: ts(24),
+    mtime: ts(28),
   };
 }
 

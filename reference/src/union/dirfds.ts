@@ -15,6 +15,8 @@ const LAYER_SLOTS = 1024;
 export class DirFds {
   /** key nodeId * LAYER_SLOTS + layer → fd, least recently used first. */
   private readonly fds = new Map<number, number>();
+  /** The key last made most recently used (still the map's last key while it is in the map). */
+  private newest = -1;
 
   constructor(private readonly roots: readonly (number | undefined)[], private readonly bound = 1024) {}
 
@@ -24,8 +26,7 @@ export class DirFds {
     const key = node.id * LAYER_SLOTS + layer;
     const hit = this.fds.get(key);
     if (hit !== undefined) {
-      this.fds.delete(key);
-      this.fds.set(key, hit);
+      if (key !== this.newest) this.use(key, hit);
       return hit;
     }
     // Walk up to the nearest ancestor with an fd, then open the way down.
@@ -45,9 +46,19 @@ export class DirFds {
     for (let i = path.length - 1; i >= 0; i--) {
       const n = path[i]!;
       fd = openDirPath({ dir: fd, name: n.name });
-      this.fds.set(n.id * LAYER_SLOTS + layer, fd);
+      this.use(n.id * LAYER_SLOTS + layer, fd);
     }
     return fd;
+  }
+
+  /**
+   * Makes key the most recently used (the map's last). A run of requests in
+   * one directory hits the same key: newest spares the map that churn.
+   */
+  private use(key: number, fd: number): void {
+    this.fds.delete(key);
+    this.fds.set(key, fd);
+    this.newest = key;
   }
 
   private root(node: Node, layer: number): number {

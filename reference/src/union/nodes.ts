@@ -46,7 +46,8 @@ export interface NodeBacking { id: number; users: number; changeStamp: string }
 export class Nodes {
   readonly root: Node;
   private readonly byId = new Map<number, Node>();
-  private readonly children = new Map<string, Node>();
+  /** Parent id → name → node: one map per directory, keyed by the name as the request decoded it (no key to build). */
+  private readonly children = new Map<number, Map<string, Node>>();
   private nextId = FUSE_ROOT_ID + 1;
 
   /** onDrop: the node lost its name or was freed (its cached directory fds go). */
@@ -61,31 +62,42 @@ export class Nodes {
     return n;
   }
 
-  private key(parent: Node, name: string): string {
-    return `${parent.id}/${name}`;
+  child(parent: Node, name: string): Node | undefined {
+    return this.children.get(parent.id)?.get(name);
   }
 
-  child(parent: Node, name: string): Node | undefined {
-    return this.children.get(this.key(parent, name));
+  /** The names known in a directory (a map made for it if none is). */
+  private namesIn(parent: Node): Map<string, Node> {
+    let names = this.children.get(parent.id);
+    if (names === undefined) {
+      names = new Map();
+      this.children.set(parent.id, names);
+    }
+    return names;
+  }
+
+  private setChild(parent: Node, name: string, n: Node): void {
+    this.namesIn(parent).set(name, n);
+  }
+
+  /** Drops parent/name; only if it names n, where n is given. */
+  private deleteChild(parent: Node, name: string, n?: Node): void {
+    const names = this.children.get(parent.id);
+    if (names === undefined || (n !== undefined && names.get(name) !== n)) return;
+    names.delete(name);
+    if (names.size === 0) this.children.delete(parent.id);
   }
 
   /** The node for parent/name, created (with res) if the kernel does not know it yet. */
   bind(parent: Node, name: string, res: Resolution): Node {
-    const k = this.key(parent, name);
-    let n = this.children.get(k);
-    if (n === undefined) {
-      n = this.add(parent, name, res);
-    } else {
+    const names = this.namesIn(parent);
+    let n = names.get(name);
+    if (n !== undefined) {
       n.res = res;
+      return n;
     }
-    return n;
-  }
-
-  private add(parent: Node, name: string, res: Resolution): Node {
-    const n: Node = {
-      id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null,
-    };
-    this.children.set(this.key(parent, name), n);
+    n = { id: this.nextId++, parent, name, nlookup: 0, orphan: false, res, handles: new Set(), listing: null, backing: null };
+    names.set(name, n);
     this.byId.set(n.id, n);
     return n;
   }
@@ -99,10 +111,7 @@ export class Nodes {
 
   /** The name is gone (unlink, rmdir, replaced by rename); the kernel may still hold the node. */
   detach(n: Node): void {
-    if (n.parent !== null) {
-      const k = this.key(n.parent, n.name);
-      if (this.children.get(k) === n) this.children.delete(k);
-    }
+    if (n.parent !== null) this.deleteChild(n.parent, n.name, n);
     n.orphan = true;
     n.parent = null;
     this.onDrop(n);
@@ -113,10 +122,10 @@ export class Nodes {
   move(n: Node, newParent: Node, newName: string): void {
     const target = this.child(newParent, newName);
     if (target !== undefined && target !== n) this.detach(target);
-    if (n.parent !== null) this.children.delete(this.key(n.parent, n.name));
+    if (n.parent !== null) this.deleteChild(n.parent, n.name);
     n.parent = newParent;
     n.name = newName;
-    this.children.set(this.key(newParent, newName), n);
+    this.setChild(newParent, newName, n);
   }
 
   /** renameat2(RENAME_EXCHANGE) of two known names. */
@@ -124,8 +133,8 @@ export class Nodes {
     const ap = a.parent!, an = a.name, bp = b.parent!, bn = b.name;
     a.parent = bp; a.name = bn;
     b.parent = ap; b.name = an;
-    this.children.set(this.key(bp, bn), a);
-    this.children.set(this.key(ap, an), b);
+    this.setChild(bp, bn, a);
+    this.setChild(ap, an, b);
   }
 
   forget(id: number, count: number): void {
@@ -137,10 +146,7 @@ export class Nodes {
     if (n.handles.size > 0) return;
     this.byId.delete(id);
     this.onDrop(n);
-    if (n.parent !== null) {
-      const k = this.key(n.parent, n.name);
-      if (this.children.get(k) === n) this.children.delete(k);
-    }
+    if (n.parent !== null) this.deleteChild(n.parent, n.name, n);
   }
 
   /** Called when the last handle of a node closes. */
@@ -148,10 +154,7 @@ export class Nodes {
     if (n.nlookup <= 0 && n.handles.size === 0 && n !== this.root) {
       this.byId.delete(n.id);
       this.onDrop(n);
-      if (n.parent !== null) {
-        const k = this.key(n.parent, n.name);
-        if (this.children.get(k) === n) this.children.delete(k);
-      }
+      if (n.parent !== null) this.deleteChild(n.parent, n.name, n);
     }
   }
 

@@ -86,7 +86,8 @@ export class Union {
 
   /** ENAMETOOLONG for a name longer than NAME_MAX bytes. */
   checkName(name: string): void {
-    if (Buffer.byteLength(name) > NAME_MAX) throw new FsError(E.ENAMETOOLONG);
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8: most names need no count
+    if (name.length * 3 > NAME_MAX && Buffer.byteLength(name) > NAME_MAX) throw new FsError(E.ENAMETOOLONG);
   }
 
   /** parent/name on a layer (the parent directory must exist there). */
@@ -118,11 +119,12 @@ export class Union {
     if ((pres.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
     this.checkName(name);
     let res: Resolution | null = null;
-    const order: number[] = pres.upper ? [0, ...pres.lowers] : pres.lowers;
-    for (const idx of order) {
-      const layer = this.layers.get(idx);
-      const loc = this.at(parent, name, idx);
-      const st = lstatAt(loc.dir, name);
+    // upper (index 0) first if the parent is there, then its lowers
+    const lowers = pres.lowers;
+    for (let i = pres.upper ? -1 : 0; i < lowers.length; i++) {
+      const idx = i < 0 ? 0 : lowers[i]!;
+      const dir = this.dirs.get(parent, idx);
+      const st = lstatAt(dir, name);
       if (st === undefined) continue;
       if (this.format.isWhiteout(st)) {
         if (out !== undefined && layer.isUpper) out.upperWhiteout = true;
@@ -130,19 +132,14 @@ export class Union {
       }
       const type = st.mode & S_IFMT;
       if (res === null) {
-        res = { type, upper: layer.isUpper, lowers: [] };
+        res = { type, upper: idx === 0, lowers: idx === 0 ? [] : [idx] };
         if (out !== undefined) out.st = st;
-        if (type !== S_IFDIR) {
-          if (!layer.isUpper) res.lowers.push(idx);
-          break;
-        }
-        if (!layer.isUpper) res.lowers.push(idx);
-        if (this.format.isOpaque(loc)) break;
+        if (type !== S_IFDIR) break;
       } else {
         if (type !== S_IFDIR) break;
         res.lowers.push(idx);
-        if (this.format.isOpaque(loc)) break;
       }
+      if (this.format.isOpaque({ dir, name })) break;
     }
     return res;
   }
