@@ -127,7 +127,7 @@ export class Union {
       const st = lstatAt(dir, name);
       if (st === undefined) continue;
       if (this.format.isWhiteout(st)) {
-        if (out !== undefined && layer.isUpper) out.upperWhiteout = true;
+        if (out !== undefined && idx === 0) out.upperWhiteout = true;
         break;
       }
       const type = st.mode & S_IFMT;
