@@ -3,7 +3,7 @@
 // listed, an opaque directory ends the merge (its resolution already stops
 // there). d_type and d_ino come from the winning layer.
 import { unlinkAt } from '../sys/at.ts';
-import { DT_CHR, DT_DIR, DT_UNKNOWN, dtypeOfMode, readDirents } from '../sys/dirents.ts';
+import { DT_CHR, DT_DIR, DT_UNKNOWN, dtypeOfMode, type RawDirent, readDirents } from '../sys/dirents.ts';
 import { lstatAt, type Stat } from '../sys/stat.ts';
 import type { Node } from './nodes.ts';
 import type { Union } from './union.ts';
@@ -12,19 +12,10 @@ export interface MergedEntry { name: string; type: number; ino: bigint; layer: n
 
 export function listMerged(u: Union, node: Node): MergedEntry[] {
   const res = node.res;
-  const order: number[] = res.upper ? [0, ...res.lowers] : res.lowers;
   const seen = new Set<string>();
   const out: MergedEntry[] = [];
-  for (const idx of order) {
+  for (const { idx, dirFd, entries } of layerEntries(u, node)) {
     const layer = u.layers.get(idx);
-    let dirFd: number;
-    let entries;
-    try {
-      dirFd = u.dirs.get(node, idx);
-      entries = readDirents({ dir: dirFd, name: '.' });
-    } catch {
-      continue; // vanished or not a directory in this layer
-    }
     const impure = layer.isUpper && u.origins.isImpure({ dir: dirFd, name: '.' });
     for (const d of entries) {
       if (seen.has(d.name)) continue;
@@ -50,11 +41,39 @@ export function listMerged(u: Union, node: Node): MergedEntry[] {
   return out;
 }
 
-/** Number of visible subdirectories (for st_nlink = 2 + subdirs of a merged directory). */
+/**
+ * Number of visible subdirectories (for st_nlink = 2 + subdirs of a merged
+ * directory): the merge of listMerged by names and types alone. A name's
+ * first entry hides it below, whiteout or not, and neither a whiteout nor a
+ * device is a directory, so only entries of unknown type are stat'ed.
+ */
 export function countSubdirs(u: Union, node: Node): number {
+  const seen = new Set<string>();
   let n = 0;
-  for (const e of listMerged(u, node)) if (e.type === DT_DIR) n++;
+  for (const { dirFd, entries } of layerEntries(u, node)) {
+    for (const d of entries) {
+      if (seen.has(d.name)) continue;
+      seen.add(d.name);
+      const type = d.type === DT_UNKNOWN ? dtypeOfMode(lstatAt(dirFd, d.name)?.mode ?? 0) : d.type;
+      if (type === DT_DIR) n++;
+    }
+  }
   return n;
+}
+
+/** Each of node's layers, top-down, with its entries; a layer where the directory is gone or is none is left out. */
+function layerEntries(u: Union, node: Node): Array<{ idx: number; dirFd: number; entries: RawDirent[] }> {
+  const res = node.res;
+  const out: Array<{ idx: number; dirFd: number; entries: RawDirent[] }> = [];
+  for (const idx of res.upper ? [0, ...res.lowers] : res.lowers) {
+    try {
+      const dirFd = u.dirs.get(node, idx);
+      out.push({ idx, dirFd, entries: readDirents({ dir: dirFd, name: '.' }) });
+    } catch {
+      // vanished or not a directory in this layer
+    }
+  }
+  return out;
 }
 
 /** Removes the whiteouts of an upper directory (open as dirFd) whose visible entries are all gone. */
