@@ -1,6 +1,7 @@
 // One request read from /dev/fuse: the fuse_in_header fields plus readers
 // for the operation-specific body that follows it.
 import { IN_HEADER_SIZE, type Words } from './protocol.ts';
+import { nameOf } from '../sys/names.ts';
 
 export class Request {
   readonly opcode: number;
@@ -34,12 +35,12 @@ export class Request {
     return this.buf.readUInt32LE(pos) + this.buf.readUInt32LE(pos + 4) * 0x100000000;
   }
 
-  /** NUL-terminated string at body offset off, and the offset after its NUL. */
+  /** NUL-terminated name at body offset off (one character per byte: sys/names.ts), and the offset after its NUL. */
   str(off: number): [string, number] {
     const start = IN_HEADER_SIZE + off;
     let nul = this.buf.indexOf(0, start);
     if (nul < 0 || nul > this.end) nul = this.end;
-    return [this.buf.toString('utf8', start, nul), nul + 1 - IN_HEADER_SIZE];
+    return [nameOf(this.buf, start, nul), nul + 1 - IN_HEADER_SIZE];
   }
 
   /** NUL-terminated byte string at body offset off (copied), and the offset after its NUL. */

@@ -16,6 +16,7 @@ import type { DirEntry, DirHandle } from '../union/handles.ts';
 import { listMerged } from '../union/merge.ts';
 import type { Node } from '../union/nodes.ts';
 import { S_IFDIR, S_IFMT, type Union } from '../union/union.ts';
+import { nameBytes } from '../sys/names.ts';
 
 export function opendir(u: Union, node: Node): Opened {
   if ((node.res.type & S_IFMT) !== S_IFDIR) throw new FsError(E.ENOTDIR);
@@ -63,6 +64,6 @@ function snapshot(u: Union, h: DirHandle): DirEntry[] {
     { name: Buffer.from('.'), ino: self, type: DT_DIR },
     { name: Buffer.from('..'), ino: parentIno, type: DT_DIR },
   ];
-  for (const e of listMerged(u, node)) out.push({ name: Buffer.from(e.name), ino: e.ino, type: e.type });
+  for (const e of listMerged(u, node)) out.push({ name: nameBytes(e.name), ino: e.ino, type: e.type });
   return out;
 }

@@ -13,6 +13,7 @@ import { copyUp } from '../union/copyup.ts';
 import type { Node } from '../union/nodes.ts';
 import type { Union } from '../union/union.ts';
 import { orphanFd } from './common.ts';
+import { nameBytes } from '../sys/names.ts';
 
 const refuseReserved = (u: Union, name: string): void => {
   if (u.format.isReserved(name)) throw new FsError(E.EOPNOTSUPP);
@@ -47,7 +48,7 @@ function openUpperFd(u: Union, node: Node): number | undefined {
 /** `trusted`: whether the caller may see trusted.* names (CAP_SYS_ADMIN), which overlayfs hides from others. */
 export function listxattr(u: Union, node: Node, size: number, trusted: boolean): Buffer | number {
   const names = listxattrAt(u.topLoc(node)).filter((n) => !u.format.isReserved(n) && (trusted || !n.startsWith('trusted.')));
-  const list = Buffer.from(names.map((n) => `${n}\0`).join(''));
+  const list = nameBytes(names.map((n) => `${n}\0`).join(''));
   if (size === 0) return list.length;
   if (list.length > size) throw new FsError(E.ERANGE);
   return list;

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import koffi from 'koffi';
 import { FsError } from './errno.ts';
+import { cName } from './names.ts';
 import {
   AT_FDCWD, AT_SYMLINK_NOFOLLOW, lgetxattr, lgetxattrRaw, llistxattr, lremovexattr, lsetxattr, type TimeSpec, timesBuffer,
 } from './libc.ts';
@@ -60,52 +61,52 @@ export function closeFd(fd: number): void {
 
 /** openat; the fd is close-on-exec. Close it with closeFd. */
 export function openAt(l: Loc, flags: number, mode = 0): number {
-  return check(c.openat(l.dir, l.name, flags | O_CLOEXEC, mode), 'open', l);
+  return check(c.openat(l.dir, cName(l.name), flags | O_CLOEXEC, mode), 'open', l);
 }
 /** An O_PATH fd of the directory at l (never follows a symlink). */
 export function openDirPath(l: Loc): number {
   return openAt(l, O_PATH | fs.constants.O_DIRECTORY | O_NOFOLLOW);
 }
 export function mkdirAt(l: Loc, mode: number): void {
-  check(c.mkdirat(l.dir, l.name, mode), 'mkdir', l);
+  check(c.mkdirat(l.dir, cName(l.name), mode), 'mkdir', l);
 }
 export function mknodAt(l: Loc, mode: number, dev: bigint | number): void {
-  check(c.mknodat(l.dir, l.name, mode, BigInt(dev)), 'mknod', l);
+  check(c.mknodat(l.dir, cName(l.name), mode, BigInt(dev)), 'mknod', l);
 }
 export function symlinkAt(target: Buffer, l: Loc): void {
-  check(c.symlinkat(Buffer.concat([target, Buffer.alloc(1)]), l.dir, l.name), 'symlink', l);
+  check(c.symlinkat(Buffer.concat([target, Buffer.alloc(1)]), l.dir, cName(l.name)), 'symlink', l);
 }
 export function linkAt(from: Loc, to: Loc): void {
-  check(c.linkat(from.dir, from.name, to.dir, to.name, 0), 'link', to);
+  check(c.linkat(from.dir, cName(from.name), to.dir, cName(to.name), 0), 'link', to);
 }
 /** linkat() of the file open as fd (an O_TMPFILE file) to `to`, through its /proc/self/fd link. */
 export function linkFdAt(fd: number, to: Loc): void {
-  check(c.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, to.dir, to.name, AT_SYMLINK_FOLLOW), 'link', to);
+  check(c.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, to.dir, cName(to.name), AT_SYMLINK_FOLLOW), 'link', to);
 }
 export function unlinkAt(l: Loc): void {
-  check(c.unlinkat(l.dir, l.name, 0), 'unlink', l);
+  check(c.unlinkat(l.dir, cName(l.name), 0), 'unlink', l);
 }
 export function rmdirAt(l: Loc): void {
-  check(c.unlinkat(l.dir, l.name, AT_REMOVEDIR), 'rmdir', l);
+  check(c.unlinkat(l.dir, cName(l.name), AT_REMOVEDIR), 'rmdir', l);
 }
 export function renameAt(from: Loc, to: Loc, flags = 0): void {
-  check(c.renameat2(from.dir, from.name, to.dir, to.name, flags), 'rename', from);
+  check(c.renameat2(from.dir, cName(from.name), to.dir, cName(to.name), flags), 'rename', from);
 }
 /** chmod of a non-symlink (fchmodat cannot change a symlink's mode). */
 export function chmodAt(l: Loc, mode: number): void {
-  check(c.fchmodat(l.dir, l.name, mode, 0), 'chmod', l);
+  check(c.fchmodat(l.dir, cName(l.name), mode, 0), 'chmod', l);
 }
 /** lchown; -1 leaves an id unchanged. */
 export function chownAt(l: Loc, uid: number, gid: number): void {
-  check(c.fchownat(l.dir, l.name, uid >>> 0, gid >>> 0, AT_SYMLINK_NOFOLLOW), 'chown', l);
+  check(c.fchownat(l.dir, cName(l.name), uid >>> 0, gid >>> 0, AT_SYMLINK_NOFOLLOW), 'chown', l);
 }
 export function utimensAt(l: Loc, atime: TimeSpec, mtime: TimeSpec): void {
-  check(c.utimensat(l.dir, l.name, timesBuffer(atime, mtime), AT_SYMLINK_NOFOLLOW), 'utimensat', l);
+  check(c.utimensat(l.dir, cName(l.name), timesBuffer(atime, mtime), AT_SYMLINK_NOFOLLOW), 'utimensat', l);
 }
 export function readlinkAt(l: Loc): Buffer {
   for (let size = 4096; ; size *= 4) {
     const buf = Buffer.allocUnsafe(size);
-    const n = check(c.readlinkat(l.dir, l.name, buf, size), 'readlink', l);
+    const n = check(c.readlinkat(l.dir, cName(l.name), buf, size), 'readlink', l);
     if (n < size) return Buffer.from(buf.subarray(0, n));
   }
 }
@@ -116,7 +117,7 @@ export function readlinkAt(l: Loc): Buffer {
  * set them.
  */
 export function truncateAt(l: Loc, size: number): void {
-  check(c.truncate(procPath(l), size), 'truncate', l);
+  check(c.truncate(cName(procPath(l)), size), 'truncate', l);
 }
 
 export const getxattrAt = (l: Loc, name: string): Buffer | null => lgetxattr(procPath(l), name);

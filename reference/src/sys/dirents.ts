@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { getdents64 } from './libc.ts';
 import { closeFd, type Loc, openAt } from './at.ts';
 import { errnoOf, E } from './errno.ts';
+import { nameOf } from './names.ts';
 
 export interface RawDirent { name: string; ino: bigint; type: number }
 
@@ -44,7 +45,7 @@ export function readDirents(dir: Loc): RawDirent[] {
         const reclen = buf.readUInt16LE(off + 16);
         const type = buf.readUInt8(off + 18);
         const end = buf.indexOf(0, off + 19);
-        const name = buf.toString('utf8', off + 19, end < 0 || end > off + reclen ? off + reclen : end);
+        const name = nameOf(buf, off + 19, end < 0 || end > off + reclen ? off + reclen : end);
         off += reclen;
         if (name === '.' || name === '..') continue;
         out.push({ name, ino, type });

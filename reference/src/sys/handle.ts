@@ -3,6 +3,7 @@
 import koffi from 'koffi';
 import { FsError } from './errno.ts';
 import type { Loc } from './at.ts';
+import { cName } from './names.ts';
 
 const libc = koffi.load('libc.so.6');
 const c = {
@@ -24,7 +25,7 @@ export interface FileHandle { type: number; bytes: Buffer }
 export function handleOf(l: Loc): FileHandle | null {
   const buf = Buffer.alloc(8 + MAX_HANDLE_SZ);
   buf.writeUInt32LE(MAX_HANDLE_SZ, 0);
-  if (c.nameToHandleAt(l.dir, l.name, buf, Buffer.alloc(4), 0) < 0) return null;
+  if (c.nameToHandleAt(l.dir, cName(l.name), buf, Buffer.alloc(4), 0) < 0) return null;
   const len = buf.readUInt32LE(0);
   return { type: buf.readInt32LE(4), bytes: Buffer.from(buf.subarray(8, 8 + len)) };
 }

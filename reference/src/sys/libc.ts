@@ -2,6 +2,7 @@
 // throws FsError(errno) on failure, so callers handle one error type.
 import koffi from 'koffi';
 import { FsError } from './errno.ts';
+import { cName, nameOf } from './names.ts';
 
 const libc = koffi.load('libc.so.6');
 
@@ -81,19 +82,19 @@ export function umount2Async(target: string, flags: number): Promise<void> {
   });
 }
 export function mknod(path: string, mode: number, dev: bigint | number): void {
-  check(c.mknod(path, mode, BigInt(dev)), `mknod ${path}`);
+  check(c.mknod(cName(path), mode, BigInt(dev)), `mknod ${path}`);
 }
 export function renameat2(oldPath: string, newPath: string, flags: number): void {
-  check(c.renameat2(AT_FDCWD, oldPath, AT_FDCWD, newPath, flags), `rename ${oldPath}`);
+  check(c.renameat2(AT_FDCWD, cName(oldPath), AT_FDCWD, cName(newPath), flags), `rename ${oldPath}`);
 }
 export function lsetxattr(path: string, name: string, value: Buffer, flags: number): void {
-  check(c.lsetxattr(path, name, value, value.length, flags), `setxattr ${name}`);
+  check(c.lsetxattr(cName(path), cName(name), value, value.length, flags), `setxattr ${name}`);
 }
 /** Returns the value, or null when the attribute is absent (ENODATA). */
 export function lgetxattr(path: string, name: string): Buffer | null {
   for (let size = 256; ; size *= 4) {
     const buf = Buffer.allocUnsafe(size);
-    const r = Number(c.lgetxattr(path, name, buf, size));
+    const r = Number(c.lgetxattr(cName(path), cName(name), buf, size));
     if (r >= 0) return buf.subarray(0, r);
     const errno = koffi.errno();
     if (errno === ENODATA) return null;
@@ -104,7 +105,7 @@ export function lgetxattr(path: string, name: string): Buffer | null {
 export function fgetxattr(fd: number, name: string): Buffer | null {
   for (let size = 256; ; size *= 4) {
     const buf = Buffer.allocUnsafe(size);
-    const r = Number(c.fgetxattr(fd, name, buf, size));
+    const r = Number(c.fgetxattr(fd, cName(name), buf, size));
     if (r >= 0) return buf.subarray(0, r);
     const errno = koffi.errno();
     if (errno === ENODATA || errno === EOPNOTSUPP_) return null;
@@ -113,37 +114,36 @@ export function fgetxattr(fd: number, name: string): Buffer | null {
 }
 /** Size query and fixed-size read as the kernel asks for them (size 0 = length only). */
 export function lgetxattrRaw(path: string, name: string, size: number): Buffer | number {
-  if (size === 0) return check(c.lgetxattr(path, name, null, 0), `getxattr ${name}`);
+  if (size === 0) return check(c.lgetxattr(cName(path), cName(name), null, 0), `getxattr ${name}`);
   const buf = Buffer.allocUnsafe(size);
-  const r = check(c.lgetxattr(path, name, buf, size), `getxattr ${name}`);
+  const r = check(c.lgetxattr(cName(path), cName(name), buf, size), `getxattr ${name}`);
   return buf.subarray(0, r);
 }
 /** lgetxattrRaw on an open fd. */
 export function fgetxattrRaw(fd: number, name: string, size: number): Buffer | number {
-  if (size === 0) return check(c.fgetxattr(fd, name, null, 0), `getxattr ${name}`);
+  if (size === 0) return check(c.fgetxattr(fd, cName(name), null, 0), `getxattr ${name}`);
   const buf = Buffer.allocUnsafe(size);
-  const r = check(c.fgetxattr(fd, name, buf, size), `getxattr ${name}`);
+  const r = check(c.fgetxattr(fd, cName(name), buf, size), `getxattr ${name}`);
   return buf.subarray(0, r);
 }
 export function llistxattr(path: string): string[] {
   for (let size = 1024; ; size *= 4) {
     const buf = Buffer.allocUnsafe(size);
-    const r = Number(c.llistxattr(path, buf, size));
-    if (r >= 0) return buf.subarray(0, r).toString('latin1').split('\0').filter((s) => s.length > 0)
-      .map((s) => Buffer.from(s, 'latin1').toString('utf8'));
+    const r = Number(c.llistxattr(cName(path), buf, size));
+    if (r >= 0) return nameOf(buf, 0, r).split('\0').filter((s) => s.length > 0);
     const errno = koffi.errno();
     if (errno === ENOTSUP_ || errno === EOPNOTSUPP_) return [];
     if (errno !== ERANGE || size > 1 << 22) throw new FsError(errno, 'listxattr');
   }
 }
 export function lremovexattr(path: string, name: string): void {
-  check(c.lremovexattr(path, name), `removexattr ${name}`);
+  check(c.lremovexattr(cName(path), cName(name)), `removexattr ${name}`);
 }
 export function fsetxattr(fd: number, name: string, value: Buffer, flags: number): void {
-  check(c.fsetxattr(fd, name, value, value.length, flags), `setxattr ${name}`);
+  check(c.fsetxattr(fd, cName(name), value, value.length, flags), `setxattr ${name}`);
 }
 export function fremovexattr(fd: number, name: string): void {
-  check(c.fremovexattr(fd, name), `removexattr ${name}`);
+  check(c.fremovexattr(fd, cName(name)), `removexattr ${name}`);
 }
 
 const timesBuf = Buffer.alloc(32);
@@ -166,7 +166,7 @@ export const NOW: TimeSpec = { sec: 0, nsec: UTIME_NOW };
 export const OMIT: TimeSpec = { sec: 0, nsec: UTIME_OMIT };
 /** utimensat(AT_FDCWD, path, [atime, mtime], AT_SYMLINK_NOFOLLOW). */
 export function lutimens(path: string, atime: TimeSpec, mtime: TimeSpec): void {
-  check(c.utimensat(AT_FDCWD, path, timesBuffer(atime, mtime), AT_SYMLINK_NOFOLLOW), `utimensat ${path}`);
+  check(c.utimensat(AT_FDCWD, cName(path), timesBuffer(atime, mtime), AT_SYMLINK_NOFOLLOW), `utimensat ${path}`);
 }
 export function futimens(fd: number, atime: TimeSpec, mtime: TimeSpec): void {
   check(c.futimens(fd, timesBuffer(atime, mtime)), 'futimens');

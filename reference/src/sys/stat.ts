@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import koffi from 'koffi';
 import { E, FsError } from './errno.ts';
+import { cName } from './names.ts';
 
 const libc = koffi.load('libc.so.6');
 const statxFn = libc.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
@@ -82,7 +83,7 @@ function decode(): Stat {
 
 /** lstat of name inside the directory open as dirfd; undefined when absent. */
 export function lstatAt(dirfd: number, name: string): Stat | undefined {
-  if (statxFn(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, buf) === 0) return decode();
+  if (statxFn(dirfd, cName(name), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, buf) === 0) return decode();
   const errno = koffi.errno();
   if (errno === E.ENOENT || errno === E.ENOTDIR) return undefined;
   throw new FsError(errno, `lstat ${name}`);

@@ -87,7 +87,7 @@ export class Union {
   /** ENAMETOOLONG for a name longer than NAME_MAX bytes. */
   checkName(name: string): void {
     // a UTF-16 code unit takes at most 3 bytes in UTF-8: most names need no count
-    if (name.length * 3 > NAME_MAX && Buffer.byteLength(name) > NAME_MAX) throw new FsError(E.ENAMETOOLONG);
+    if (name.length > NAME_MAX) throw new FsError(E.ENAMETOOLONG); // one character per byte (sys/names.ts)
   }
 
   /** parent/name on a layer (the parent directory must exist there). */
