@@ -32,9 +32,7 @@ export function wantsWrite(flags: number): boolean {
 /**
  * FLUSH serves flush() below: writes through a shared mapping, which only an
  * fd open O_RDWR can make (mmap(2) needs read access). Other fds close
- * without it (FOPEN_NOFLUSH): one round trip less per open. A mapping
- * outlives its fd's close; its writes are caught at the RELEASE that
- * follows its munmap (release() below).
+ * without it (FOPEN_NOFLUSH): one round trip less per open.
  */
 const noFlush = (flags: number): boolean => (flags & O_ACCMODE) !== C.O_RDWR;
 
@@ -143,8 +141,6 @@ export function flush(u: Union, fh: number): void {
 }
 
 export function release(u: Union, fh: number): void {
-  const open = u.handles.find(fh);
-  if (open?.kind === 'file' && open.backed) u.backings?.flushed(open.node, open.fd); // before its fd closes
   const h = u.handles.remove(fh);
   if (h !== undefined) {
     if (h.kind === 'file' && h.backed) u.backings?.release(h.node);

@@ -16,11 +16,9 @@
 // - an upper open goes through the server too while the node still has
 //   server-served handles (opened before the copyup).
 // The kernel refreshes its attributes after a write(2) through passthrough,
-// not after writes to a shared mapping: at the close of an fd open O_RDWR
-// (FLUSH) and at the release of any handle (after the last munmap) the
-// server compares the file with what the kernel was told and invalidates
-// the attributes if they changed (a copyup invalidates them itself:
-// union/copyup.ts).
+// not after writes to a shared mapping: at close the server compares the
+// file with what the kernel was told and invalidates the attributes if
+// they changed (a copyup invalidates them itself: union/copyup.ts).
 import { E, errnoOf } from '../sys/errno.ts';
 import { fstat, type Stat } from '../sys/stat.ts';
 import type { Backing } from '../fuse/filesystem.ts';
@@ -54,7 +52,7 @@ export class Backings {
     return b.id;
   }
 
-  /** An fd of a handle attach() counted is being closed (FLUSH) or released; fd: the server's fd of the same file. */
+  /** An fd of a handle attach() counted is being closed (FLUSH; fd: the server's fd of the same file). */
   flushed(node: Node, fd: number): void {
     const b = node.backing;
     if (b === null) return;

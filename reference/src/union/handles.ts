@@ -31,11 +31,6 @@ export class Handles {
     return fh;
   }
 
-  /** The handle, or undefined where there is none. */
-  find(fh: number): Handle | undefined {
-    return this.map.get(fh);
-  }
-
   get(fh: number): Handle {
     const h = this.map.get(fh);
     if (h === undefined) throw new FsError(E.EBADF);
