@@ -63,6 +63,9 @@ const writable: Case[] = MAPPABLE.flatMap((k) =>
     written(pos, k, 'shared-write', (p) => [
       s.open(p, 'O_RDWR', 'fd1'), s.mmap('fd1', 'M', 'MAP_SHARED', 'PROT_READ|PROT_WRITE'), s.mmapstore('M', 'HE'), s.msync('M'), s.munmap('M'), s.close('fd1'),
     ], 'a writable MAP_SHARED mapping needs an fd open for writing, which copied the file up: msync() writes the copy, the lower layer keeps its data', true),
+    written(pos, k, 'shared-write-after-close', (p) => [
+      s.open(p, 'O_RDWR', 'fd1'), s.mmap('fd1', 'M', 'MAP_SHARED', 'PROT_READ|PROT_WRITE'), s.close('fd1'), s.mmapstore('M', 'HE'), s.msync('M'), s.munmap('M'),
+    ], 'a writable MAP_SHARED mapping outlives its fd: stores after close() reach the copy made at open(O_RDWR), and its new mtime shows', true),
     written(pos, k, 'shared-write-rdonly', (p) => [
       s.open(p, 'O_RDONLY', 'fd1'), s.mmap('fd1', 'M', 'MAP_SHARED', 'PROT_READ|PROT_WRITE'), s.close('fd1'),
     ], 'a writable MAP_SHARED mapping of an fd open O_RDONLY is EACCES, and copies nothing up'),
