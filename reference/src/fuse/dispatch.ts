@@ -72,7 +72,7 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): (Handler | undefi
     const has = (bit: number): boolean => (valid & bit) !== 0;
     const a = f.setattr(ctxOf(req), req.nodeid, {
       fh: has(FATTR_FH) ? req.num64(8) : undefined,
-      size: has(FATTR_SIZE) ? req.num64(16) : undefined,
+      size: has(FATTR_SIZE) ? req.offset64(16) : undefined,
       mode: has(FATTR_MODE) ? req.u32(68) : undefined,
       uid: has(FATTR_UID) ? req.u32(76) : undefined,
       gid: has(FATTR_GID) ? req.u32(80) : undefined,
@@ -122,10 +122,10 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): (Handler | undefi
     return Buffer.concat([entryBody(c.entry), openBody(c.opened)]);
   });
   on(Op.READ, 'read', (f, req) => {
-    const [fh, offset, size] = [req.num64(0), req.num64(8), Math.min(req.u32(16), r.out.length - OUT_HEADER_SIZE)];
+    const [fh, offset, size] = [req.num64(0), req.offset64(8), Math.min(req.u32(16), r.out.length - OUT_HEADER_SIZE)];
     return f.readFrom?.(fh, offset, size) ?? f.read(fh, offset, size, r.out, OUT_HEADER_SIZE);
   });
-  on(Op.WRITE, 'write', (f, req) => u32Out(f.write(req.num64(0), req.num64(8), req.bytes(40, req.u32(16)))));
+  on(Op.WRITE, 'write', (f, req) => u32Out(f.write(req.num64(0), req.offset64(8), req.bytes(40, req.u32(16)))));
   on(Op.FLUSH, 'flush', (f, req) => {
     f.flush(req.num64(0));
     return EMPTY;
@@ -139,7 +139,7 @@ export function handlers(fs: Partial<Filesystem>, r: Replier): (Handler | undefi
     return EMPTY;
   });
   on(Op.FALLOCATE, 'fallocate', (f, req) => {
-    f.fallocate(req.num64(0), req.u32(24), req.num64(8), req.num64(16));
+    f.fallocate(req.num64(0), req.u32(24), req.offset64(8), req.offset64(16));
     return EMPTY;
   });
   on(Op.OPENDIR, 'opendir', (f, req) => openBody(f.opendir(ctxOf(req), req.nodeid)));

@@ -31,11 +31,17 @@ export interface Opened {
   noFlush?: boolean;
 }
 
+/**
+ * A file offset or size: a number below 2^53, a bigint above (exact: an
+ * upper filesystem such as XFS has sparse files that large).
+ */
+export type FileOffset = number | bigint;
+
 /** SETATTR: only the fields present change. Times may be NOW. */
 export interface SetattrIn {
   /** Handle the request came through (ftruncate, fchmod, ...), if any. */
   fh?: number;
-  size?: number;
+  size?: FileOffset;
   mode?: number;
   uid?: number;
   gid?: number;
@@ -87,14 +93,14 @@ export interface Filesystem {
   create(ctx: Ctx, parent: number, name: string, flags: number, mode: number): { entry: Entry; opened: Opened };
   tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened };
   /** Reads into buf at off; returns the byte count. */
-  read(fh: number, offset: number, size: number, buf: Buffer, off: number): number;
+  read(fh: number, offset: FileOffset, size: number, buf: Buffer, off: number): number;
   /** A READ to answer from the handle's file, in place of read(); null: read() answers it. */
-  readFrom?(fh: number, offset: number, size: number): FileData | null;
-  write(fh: number, offset: number, data: Buffer): number;
+  readFrom?(fh: number, offset: FileOffset, size: number): FileData | null;
+  write(fh: number, offset: FileOffset, data: Buffer): number;
   flush(fh: number): void;
   release(fh: number): void;
   fsync(fh: number, datasync: boolean): void;
-  fallocate(fh: number, mode: number, offset: number, length: number): void;
+  fallocate(fh: number, mode: number, offset: FileOffset, length: FileOffset): void;
   opendir(ctx: Ctx, node: number): Opened;
   readdir(fh: number, offset: number, add: DirentSink): void;
   releasedir(fh: number): void;

@@ -2,6 +2,7 @@
 // for the operation-specific body that follows it.
 import { IN_HEADER_SIZE, type Words } from './protocol.ts';
 import { nameOf } from '../sys/names.ts';
+import type { FileOffset } from './filesystem.ts';
 
 export class Request {
   readonly opcode: number;
@@ -33,6 +34,12 @@ export class Request {
   num64(off: number): number {
     const pos = IN_HEADER_SIZE + off;
     return this.buf.readUInt32LE(pos) + this.buf.readUInt32LE(pos + 4) * 0x100000000;
+  }
+
+  /** A u64 file offset or size, exact: a number below 2^53, else a bigint. */
+  offset64(off: number): FileOffset {
+    const hi = this.buf.readUInt32LE(IN_HEADER_SIZE + off + 4);
+    return hi < 0x200000 ? this.num64(off) : this.u64(off);
   }
 
   /** NUL-terminated name at body offset off (one character per byte: sys/names.ts), and the offset after its NUL. */

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import type { Stat } from '../sys/stat.ts';
 import { E, FsError } from '../sys/errno.ts';
-import { futimens, OMIT } from '../sys/libc.ts';
+import { ftruncate, futimens, OMIT } from '../sys/libc.ts';
 import { chmodAt, chownAt, readlinkAt, truncateAt, utimensAt } from '../sys/at.ts';
 import type { AttrReply, Entry, SetattrIn } from '../fuse/filesystem.ts';
 import type { StatfsInfo } from '../fuse/protocol.ts';
@@ -49,11 +49,11 @@ export function setattr(u: Union, node: Node, set: SetattrIn): AttrReply {
   // One byte past the new size: the truncate below then changes the size
   // exactly when truncating the whole copy would, so the upper filesystem
   // sets the times as it does under overlayfs (which copies all the data).
-  copyUp(u, node, set.size !== undefined ? { dataLimit: set.size + 1 } : {});
+  copyUp(u, node, typeof set.size === 'number' ? { dataLimit: set.size + 1 } : {}); // a bigint size is past the end of any copy
   const p = u.upperLoc(node);
   if (set.size !== undefined) {
     const h = set.fh !== undefined ? u.handles.file(set.fh) : null;
-    if (h !== null && h.upper) fs.ftruncateSync(h.fd, set.size);
+    if (h !== null && h.upper) ftruncate(h.fd, set.size);
     else truncateAt(p, set.size);
   }
   if (set.uid !== undefined || set.gid !== undefined) chownAt(p, set.uid ?? -1, set.gid ?? -1);
@@ -68,7 +68,7 @@ export function setattr(u: Union, node: Node, set: SetattrIn): AttrReply {
 /** fchmod/fchown/futimens/ftruncate on a file whose name is gone: through an open upper fd. */
 function setattrOrphan(u: Union, node: Node, set: SetattrIn): AttrReply {
   const fd = orphanFd(u, node, set.fh);
-  if (set.size !== undefined) fs.ftruncateSync(fd, set.size);
+  if (set.size !== undefined) ftruncate(fd, set.size);
   if (set.uid !== undefined || set.gid !== undefined) fs.fchownSync(fd, set.uid ?? -1, set.gid ?? -1);
   if (set.mode !== undefined) fs.fchmodSync(fd, set.mode & 0o7777);
   if (set.atime !== undefined || set.mtime !== undefined) futimens(fd, set.atime ?? OMIT, set.mtime ?? OMIT);

@@ -9,10 +9,10 @@
 // cannot serve them upper data.
 import * as fs from 'node:fs';
 import { E, FsError, errnoOf } from '../sys/errno.ts';
-import { fallocate as fallocateFd } from '../sys/libc.ts';
+import { fallocate as fallocateFd, pread, pwrite } from '../sys/libc.ts';
 import { closeFd, openAt } from '../sys/at.ts';
 import { fstat, lstatAtStrict, type Stat } from '../sys/stat.ts';
-import type { Ctx, Entry, FileData, Opened } from '../fuse/filesystem.ts';
+import type { Ctx, Entry, FileData, FileOffset, Opened } from '../fuse/filesystem.ts';
 import { copyUp } from '../union/copyup.ts';
 import { createEntry } from '../union/create.ts';
 import type { Node } from '../union/nodes.ts';
@@ -116,22 +116,22 @@ export function tmpfile(u: Union, ctx: Ctx, parent: Node, flags: number, mode: n
   return { entry: { nodeid: node.id, attr, entryTtl: ENTRY_TTL, attrTtl: 0 }, opened: { fh, directIo: false, noFlush: noFlush(flags) } };
 }
 
-export function read(u: Union, fh: number, offset: number, size: number, buf: Buffer, off: number): number {
-  return fs.readSync(u.handles.file(fh).fd, buf, off, size, offset);
+export function read(u: Union, fh: number, offset: FileOffset, size: number, buf: Buffer, off: number): number {
+  return pread(u.handles.file(fh).fd, buf.subarray(off, off + size), size, offset);
 }
 
 /** Below this a READ is read into the reply buffer: one copy costs less than the four system calls of a splice. */
 const SPLICE_MIN = 32 * 1024;
 
 /** A large READ as the file's data for the session to splice (see sys/splice.ts); null: read() answers it. */
-export function readFrom(u: Union, fh: number, offset: number, size: number): FileData | null {
-  if (size < SPLICE_MIN) return null;
+export function readFrom(u: Union, fh: number, offset: FileOffset, size: number): FileData | null {
+  if (size < SPLICE_MIN || typeof offset === 'bigint') return null;
   const fd = u.handles.file(fh).fd;
   return { fd, offset, length: Math.max(0, Math.min(size, fstat(fd).size - offset)) };
 }
 
-export function write(u: Union, fh: number, offset: number, data: Buffer): number {
-  return fs.writeSync(u.handles.file(fh).fd, data, 0, data.length, offset);
+export function write(u: Union, fh: number, offset: FileOffset, data: Buffer): number {
+  return pwrite(u.handles.file(fh).fd, data, offset);
 }
 
 /** close(2) of an fd: what the kernel wrote through passthrough (mmap too) shows in the attributes. */
@@ -156,7 +156,7 @@ export function fsync(u: Union, fh: number, datasync: boolean): void {
   else fs.fsyncSync(h.fd);
 }
 
-export function fallocate(u: Union, fh: number, mode: number, offset: number, length: number): void {
+export function fallocate(u: Union, fh: number, mode: number, offset: FileOffset, length: FileOffset): void {
   const h = u.handles.file(fh);
   if (!h.upper) throw new FsError(E.EBADF);
   fallocateFd(h.fd, mode, offset, length);

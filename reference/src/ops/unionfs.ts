@@ -2,7 +2,7 @@
 // to its operation in ops/*. The FUSE layer (fuse/dispatch.ts) calls this;
 // tests call it directly on temporary directories.
 import type {
-  AttrReply, Ctx, DirentSink, Entry, FileData, Filesystem, InitInfo, Opened, SetattrIn,
+  AttrReply, Ctx, DirentSink, Entry, FileData, FileOffset, Filesystem, InitInfo, Opened, SetattrIn,
 } from '../fuse/filesystem.ts';
 import type { StatfsInfo } from '../fuse/protocol.ts';
 import type { Node } from '../union/nodes.ts';
@@ -64,13 +64,13 @@ export class UnionFs implements Filesystem {
   tmpfile(ctx: Ctx, parent: number, flags: number, mode: number): { entry: Entry; opened: Opened } {
     return tmpfile(this.u, ctx, this.node(parent), flags, mode);
   }
-  read(fh: number, offset: number, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
-  readFrom(fh: number, offset: number, size: number): FileData | null { return readFrom(this.u, fh, offset, size); }
-  write(fh: number, offset: number, data: Buffer): number { return write(this.u, fh, offset, data); }
+  read(fh: number, offset: FileOffset, size: number, buf: Buffer, off: number): number { return read(this.u, fh, offset, size, buf, off); }
+  readFrom(fh: number, offset: FileOffset, size: number): FileData | null { return readFrom(this.u, fh, offset, size); }
+  write(fh: number, offset: FileOffset, data: Buffer): number { return write(this.u, fh, offset, data); }
   flush(fh: number): void { flush(this.u, fh); }
   release(fh: number): void { release(this.u, fh); }
   fsync(fh: number, datasync: boolean): void { fsync(this.u, fh, datasync); }
-  fallocate(fh: number, mode: number, offset: number, length: number): void { fallocate(this.u, fh, mode, offset, length); }
+  fallocate(fh: number, mode: number, offset: FileOffset, length: FileOffset): void { fallocate(this.u, fh, mode, offset, length); }
   opendir(_ctx: Ctx, node: number): Opened { return opendir(this.u, this.node(node)); }
   readdir(fh: number, offset: number, add: DirentSink): void { readdir(this.u, fh, offset, add); }
   releasedir(fh: number): void { releasedir(this.u, fh); }

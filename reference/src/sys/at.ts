@@ -116,7 +116,7 @@ export function readlinkAt(l: Loc): Buffer {
  * them for an empty file truncated to 0). An open and ftruncate would always
  * set them.
  */
-export function truncateAt(l: Loc, size: number): void {
+export function truncateAt(l: Loc, size: number | bigint): void {
   check(c.truncate(cName(procPath(l)), size), 'truncate', l);
 }
 

@@ -23,6 +23,9 @@ const c = {
   getdents64: libc.func('long getdents64(int fd, void *buf, size_t count)'),
   copy_file_range: libc.func('long copy_file_range(int fdin, void *offin, int fdout, void *offout, size_t len, unsigned int flags)'),
   fallocate: libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)'),
+  pread: libc.func('long pread(int fd, void *buf, size_t count, int64_t offset)'),
+  pwrite: libc.func('long pwrite(int fd, const void *buf, size_t count, int64_t offset)'),
+  ftruncate: libc.func('int ftruncate(int fd, int64_t length)'),
   sync_file_range: libc.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
   setsid: libc.func('int setsid(void)'),
@@ -188,7 +191,20 @@ export function ficlone(fdOut: number, fdIn: number): void {
 export function startWriteback(fd: number, offset: number, len: number): void {
   c.sync_file_range(fd, offset, len, 2);
 }
-export function fallocate(fd: number, mode: number, offset: number, len: number): void {
+/**
+ * pread, pwrite and ftruncate with exact 64-bit offsets (Node's fs refuses
+ * positions past 2^53 - 1, or writes at the fd's own position instead).
+ */
+export function pread(fd: number, buf: Buffer, size: number, offset: number | bigint): number {
+  return check(c.pread(fd, buf, size, offset), 'pread');
+}
+export function pwrite(fd: number, data: Buffer, offset: number | bigint): number {
+  return check(c.pwrite(fd, data, data.length, offset), 'pwrite');
+}
+export function ftruncate(fd: number, length: number | bigint): void {
+  check(c.ftruncate(fd, length), 'ftruncate');
+}
+export function fallocate(fd: number, mode: number, offset: number | bigint, len: number | bigint): void {
   check(c.fallocate(fd, mode, offset, len), 'fallocate');
 }
 export function dup2(oldfd: number, newfd: number): void {
