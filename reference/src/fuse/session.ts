@@ -1,7 +1,6 @@
 // The request loop on /dev/fuse: read one request, run its handler
 // synchronously, write one reply. It runs in the server's worker thread and
 // never touches the mount it serves.
-import * as fs from 'node:fs';
 import { E, errnoName, errnoOf } from '../sys/errno.ts';
 import {
   FUSE2_DIRECT_IO_ALLOW_MMAP, FUSE2_PASSTHROUGH, FUSE_ATOMIC_O_TRUNC, FUSE_AUTO_INVAL_DATA, FUSE_BIG_WRITES, FUSE_INIT_EXT,
@@ -79,7 +78,7 @@ export class Session {
       b.writeBigInt64LE(pages ? 0n : -1n, 24); // offset < 0: attributes only; 0 with length 0: every page
       b.writeBigInt64LE(0n, 32);
       try {
-        fs.writeSync(this.fd, b);
+        writeReply(this.fd, b, b.length);
       } catch {
         // ENOENT: the kernel has already forgotten the node
       }

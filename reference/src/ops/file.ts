@@ -117,7 +117,7 @@ export function tmpfile(u: Union, ctx: Ctx, parent: Node, flags: number, mode: n
 }
 
 export function read(u: Union, fh: number, offset: FileOffset, size: number, buf: Buffer, off: number): number {
-  return pread(u.handles.file(fh).fd, buf.subarray(off, off + size), size, offset);
+  return pread(u.handles.file(fh).fd, buf.subarray(off, off + size), offset);
 }
 
 /** Below this a READ is read into the reply buffer: one copy costs less than the four system calls of a splice. */

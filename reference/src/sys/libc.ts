@@ -195,8 +195,9 @@ export function startWriteback(fd: number, offset: number, len: number): void {
  * pread, pwrite and ftruncate with exact 64-bit offsets (Node's fs refuses
  * positions past 2^53 - 1, or writes at the fd's own position instead).
  */
-export function pread(fd: number, buf: Buffer, size: number, offset: number | bigint): number {
-  return check(c.pread(fd, buf, size, offset), 'pread');
+/** Reads into all of buf; returns the byte count. */
+export function pread(fd: number, buf: Buffer, offset: number | bigint): number {
+  return check(c.pread(fd, buf, buf.length, offset), 'pread');
 }
 export function pwrite(fd: number, data: Buffer, offset: number | bigint): number {
   return check(c.pwrite(fd, data, data.length, offset), 'pwrite');

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import koffi from 'koffi';
 import { E, FsError, errnoOf } from './errno.ts';
 import { closeFd } from './at.ts';
+import { writeReply } from './fuseio.ts';
 import { OUT_HEADER_SIZE } from '../fuse/protocol.ts';
 
 const libc = koffi.load('libc.so.6');
@@ -90,7 +91,7 @@ export class Splicer {
     const n = done + (done < length ? fs.readSync(fd, out, OUT_HEADER_SIZE + done, length - done, offset + done) : 0);
     this.writeHeader(out, unique, n);
     try {
-      fs.writeSync(this.fuseFd, out, 0, OUT_HEADER_SIZE + n);
+      writeReply(this.fuseFd, out, OUT_HEADER_SIZE + n);
     } catch (err) {
       if (errnoOf(err) !== E.ENOENT) throw err;
     }
